@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Zhengce command line: validate, list, describe, calc, text, schema, build, serve.
+
+A thin layer over `sitegen` and `calculators`; every command's output is stable (tests and
+scripts rely on it). Errors go to stderr; `calc --json` prints nothing but JSON to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+import calculators  # noqa: E402
+from sitegen import lifecycle  # noqa: E402
+from sitegen.readers import ValidationFailed, load_policies  # noqa: E402
+from sitegen.specs import measure_spec  # noqa: E402
+
+POLICIES = ROOT / "policies"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def _corpus(run_cases: bool = False):
+    return load_policies(Path(os.environ.get("ZHENGCE_POLICIES", POLICIES)), seeds_dir=SEEDS, run_cases=run_cases)
+
+
+def _today(args) -> dt.date:
+    """The build date: --date, else SOURCE_DATE_EPOCH, else today (fixes the status banners)."""
+    if getattr(args, "date", None):
+        return dt.date.fromisoformat(args.date)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def cmd_validate(args) -> int:
+    _corpus(run_cases=True)
+    return 0
+
+
+def cmd_list(args) -> int:
+    corpus = _corpus()
+    on = _today(args)
+    notices = []
+    for notice in corpus.notices:
+        latest = notice.latest
+        notices.append({
+            "id": notice.id,
+            "title": dict(latest.title),
+            "status": lifecycle.status(latest, corpus, on),
+            "versions": [v.version for v in notice.versions],
+            "measures": [{"id": str(m.id), "title": dict(m.title), "has_calculator": bool(m.calculator)}
+                         for _, m in latest.measures()],
+        })
+    if args.json:
+        print(json.dumps({"notices": notices}, ensure_ascii=False, indent=2))
+        return 0
+    for n in notices:
+        print(f"{n['id']}  [{n['status']}]  {n['title'][args.lang]}")
+        for m in n["measures"]:
+            mark = "calc" if m["has_calculator"] else "    "
+            print(f"    {mark}  {m['id']:<12} {m['title'][args.lang]}")
+    return 0
+
+
+def _find(corpus, notice_id: str, measure_id: str, version: int | None = None):
+    notice = corpus.notice(notice_id)
+    if notice is None:
+        raise SystemExit(_fail(f"unknown notice '{notice_id}' (see: python build.py list)", 2))
+    v = notice.version(version) if version else notice.latest
+    if v is None:
+        raise SystemExit(_fail(f"{notice_id} has no version {version}", 2))
+    _, measure = v.measure(measure_id)
+    if measure is None:
+        ids = ", ".join(str(m.id) for _, m in v.measures())
+        raise SystemExit(_fail(f"{notice_id} has no measure '{measure_id}' (measures: {ids})", 2))
+    if not measure.calculator:
+        raise SystemExit(_fail(f"{notice_id} measure {measure_id} has no calculator: {measure.reason.en}", 2))
+    return v, measure
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_describe(args) -> int:
+    corpus = _corpus()
+    version, measure = _find(corpus, args.notice, args.measure, args.version)
+    info = calculators.describe(measure_spec(version, measure), lang=None if args.json else args.lang)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{args.notice} / {args.measure}: {info['title']}")
+    for item in info["inputs"]:
+        extra = []
+        if item.get("unit"):
+            extra.append(item["unit"])
+        if item.get("min") is not None or item.get("max") is not None:
+            extra.append(f"{item.get('min', '')}..{item.get('max', '')}")
+        if item.get("choices"):
+            extra.append("|".join(c["value"] for c in item["choices"]))
+        print(f"  {item['id']:<22} {item['type']:<8} {item['label']}" + (f"  ({'; '.join(map(str, extra))})" if extra else ""))
+    return 0
+
+
+def cmd_calc(args) -> int:
+    corpus = _corpus()
+    version, measure = _find(corpus, args.notice, args.measure, args.version)
+    inputs = {}
+    for item in args.input or ():
+        if "=" not in item:
+            return _fail(f"--input takes ID=VALUE, got '{item}'", 2)
+        key, value = item.split("=", 1)
+        inputs[key.strip()] = value
+    try:
+        result = calculators.calculate(measure_spec(version, measure), inputs, lang=args.lang)
+    except calculators.InputError as exc:
+        message = exc.message_zh if args.lang == "zh" else exc.message_en
+        print(f"error: input '{exc.input_id}': {message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    _print_result(result, args.lang)
+    return 0
+
+
+def _print_result(result: dict, lang: str) -> None:
+    zh = lang == "zh"
+    kind = {"exact": "", "up_to": "最高 " if zh else "up to ", "at_least": "不低于 " if zh else "at least "}
+    if not result["eligible"]:
+        print("不符合条件：" if zh else "Not eligible:")
+        for reason in result["reasons"]:
+            print(f"  - {reason}")
+    elif result["amount"] is not None:
+        print(("金额：" if zh else "Amount: ") + kind.get(result["amount_kind"], "") + f"{result['amount']} {result['currency']}")
+    for outcome in result["outcomes"]:
+        print(("获得：" if zh else "Granted: ") + outcome["text"] + f"  [{outcome['cite']}]")
+    print("步骤：" if zh else "Steps:")
+    for step in result["steps"]:
+        print(f"  [{step['cite']}] {step['text']}")
+    for reading in result["readings"]:
+        print(("解读" if zh else "Reading") + f" «{reading['quote']}»: {reading['text']}")
+
+
+def cmd_text(args) -> int:
+    from sitegen.text import notice_text
+    corpus = _corpus()
+    notice = corpus.notice(args.notice)
+    if notice is None:
+        return _fail(f"unknown notice '{args.notice}'", 2)
+    version = notice.version(args.version) if args.version else notice.latest
+    sys.stdout.write(notice_text(version, corpus, args.lang))
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from sitegen.schema import json_schema
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_build(args) -> int:
+    from sitegen.site import build_site
+    corpus = _corpus(run_cases=True)
+    build_site(corpus, Path(args.out), build_date=_today(args))
+    print(f"built {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from sitegen.serve import serve
+    site = Path(args.site)
+    if not args.no_build:
+        rc = cmd_build(argparse.Namespace(out=str(site), date=args.date))
+        if rc:
+            return rc
+    serve(site, host=args.host, port=args.port)
+    return 0
+
+
+def main(argv=None) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("validate", help="check all of policies/ (silent, exit 0 when clean)")
+
+    p = sub.add_parser("list", help="notices and their measures")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--date", help="status as of this day (YYYY-MM-DD)")
+
+    for name, helptext in (("describe", "the inputs of a measure"), ("calc", "compute a measure")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("notice")
+        p.add_argument("measure")
+        p.add_argument("--version", type=int, help="notice version (default: latest)")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--lang", choices=("zh", "en"), default="zh")
+        if name == "calc":
+            p.add_argument("--input", action="append", metavar="ID=VALUE")
+
+    p = sub.add_parser("text", help="a notice as plain text in document order")
+    p.add_argument("notice")
+    p.add_argument("--version", type=int)
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    sub.add_parser("schema", help="print the JSON Schema of the notice format")
+
+    p = sub.add_parser("build", help="build the site into site/")
+    p.add_argument("--out", default=str(ROOT / "site"))
+    p.add_argument("--date", help="build date (YYYY-MM-DD) for status banners; default SOURCE_DATE_EPOCH or today")
+
+    p = sub.add_parser("serve", help="build, then serve the site on http://127.0.0.1:8000")
+    p.add_argument("--site", default=str(ROOT / "site"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--date")
+    p.add_argument("--no-build", action="store_true")
+
+    args = parser.parse_args(argv)
+    handler = globals()["cmd_" + args.command]
+    try:
+        return handler(args)
+    except ValidationFailed as failed:
+        print(failed.report(), file=sys.stderr)
+        print(f"{len(failed.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""A notice's status, derived from its dates, stage and relations; never typed by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+STATUS_LABELS = {
+    "draft": {"zh": "征求意见稿", "en": "Draft for comment"},
+    "not_yet": {"zh": "尚未施行", "en": "Not yet in force"},
+    "in_force": {"zh": "现行有效", "en": "In force"},
+    "expired": {"zh": "已失效", "en": "Expired"},
+    "superseded": {"zh": "已被取代", "en": "Superseded"},
+}
+
+
+def superseded_by(version, corpus):
+    """The (notice, version) that supersedes or repeals `version`, if any.
+
+    A later version of the same notice supersedes earlier ones; a version of another notice can
+    supersede or repeal a notice through its `relates` entries.
+    """
+    notice = corpus.notice(version.id)
+    if notice is not None and version is not notice.latest and version.stage == "final":
+        later = [v for v in notice.versions if v.version > version.version and v.stage == "final"]
+        if later:
+            return later[0]
+    for other in corpus.notices:
+        for v in other.versions:
+            for rel in v.relates or ():
+                if rel.notice == version.id and rel.kind in ("supersedes", "repeals"):
+                    if rel.version in (None, version.version):
+                        return v
+    return None
+
+
+def start_date(version):
+    dates = version.dates
+    return dates.valid_from or dates.published or dates.written
+
+
+def status(version, corpus, on: dt.date) -> str:
+    """draft | not_yet | in_force | expired | superseded, as of the day `on`."""
+    if version.stage == "draft":
+        return "draft"
+    successor = superseded_by(version, corpus)
+    if successor is not None:
+        begins = start_date(successor)
+        if begins is None or begins <= on:
+            return "superseded"
+    begins = start_date(version)
+    if begins is not None and on < begins:
+        return "not_yet"
+    if version.dates.valid_to is not None and on > version.dates.valid_to:
+        return "expired"
+    return "in_force"
+
+
+def in_force_on(corpus, on: dt.date):
+    """Every (notice, version) in force on the day `on`."""
+    out = []
+    for notice in corpus.notices:
+        for version in notice.versions:
+            if status(version, corpus, on) == "in_force":
+                out.append((notice, version))
+    return out

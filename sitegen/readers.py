@@ -1,0 +1,364 @@
+"""Load every notice under policies/, check it strictly, and build the model.
+
+All files are read and every problem collected before anything is returned: a publisher sees
+each mistake at once, each with file, line and field (not just the first, as mkdocs does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import calculators
+
+from . import schema
+from .model import Corpus, Notice, Version, freeze, thaw
+from .specs import measure_spec
+from .yamlload import Loaded, Problem, load_yaml_file
+
+VERSION_FILE = re.compile(r"v(\d+)\.yaml")
+
+
+class ValidationFailed(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s)")
+
+    def report(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool = True) -> Corpus:
+    """Read and validate policies/; raise ValidationFailed listing every problem."""
+    root = Path(root)
+    problems: list[Problem] = []
+    raw_versions: dict[str, list[tuple[Loaded, Path]]] = {}
+    raw_cases: dict[str, Loaded] = {}
+
+    # First gather all data.
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        notice_id = folder.name
+        for path in sorted(folder.iterdir()):
+            display = _display(path, root)
+            if path.name == "cases.yaml":
+                loaded, errs = load_yaml_file(path, display)
+                problems += errs
+                if loaded is not None:
+                    raw_cases[notice_id] = loaded
+                continue
+            match = VERSION_FILE.fullmatch(path.name)
+            if not match:
+                if path.suffix in (".yaml", ".yml"):
+                    problems.append(Problem(display, None, "", "unexpected file name: versions are v1.yaml, v2.yaml…, golden cases cases.yaml",
+                                            "文件名不符合约定：版本文件为 v1.yaml、v2.yaml…，黄金用例为 cases.yaml"))
+                continue
+            loaded, errs = load_yaml_file(path, display)
+            problems += errs
+            if loaded is None:
+                continue
+            problems += _check_version(loaded, notice_id, int(match.group(1)), seeds_dir)
+            raw_versions.setdefault(notice_id, []).append((loaded, path))
+
+    glossary = _load_glossary(root / "glossary.yaml", root, problems)
+
+    notices = []
+    for notice_id, entries in sorted(raw_versions.items()):
+        entries.sort(key=lambda e: e[0].data.get("version", 0) if isinstance(e[0].data, dict) else 0)
+        versions = tuple(Version(freeze(loaded.data), path) for loaded, path in entries)
+        notices.append(Notice(notice_id, versions))
+    known = {n.id for n in notices}
+    for notice_id, entries in raw_versions.items():
+        for loaded, _ in entries:
+            problems += _check_links(loaded, known)
+
+    if problems:  # do not build or run cases on data that failed its checks
+        raise ValidationFailed(problems)
+
+    corpus_notices = []
+    for notice in notices:
+        cases_loaded = raw_cases.get(notice.id)
+        cases = ()
+        if cases_loaded is not None:
+            errs = _check_cases(cases_loaded, notice, run=run_cases)
+            problems += errs
+            if not errs:
+                cases = freeze(cases_loaded.data) or ()
+        corpus_notices.append(Notice(notice.id, notice.versions, cases))
+    for notice_id in raw_cases.keys() - known:
+        problems.append(Problem(raw_cases[notice_id].file, 1, "", "golden cases for a notice that has no version file",
+                                "该通知没有版本文件，却有黄金用例"))
+    if problems:
+        raise ValidationFailed(problems)
+    return Corpus(tuple(corpus_notices), glossary)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(Path(root.name) / path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _check_version(loaded: Loaded, notice_id: str, number: int, seeds_dir: Path | None) -> list[Problem]:
+    data = loaded.data
+    problems = [loaded.problem(path, en, zh) for path, en, zh in schema.NOTICE.check(data, ())]
+    if not isinstance(data, dict):
+        return problems or [loaded.problem((), "the file must be a mapping", "文件必须是映射")]
+    if data.get("id") not in (None, notice_id):
+        problems.append(loaded.problem(("id",), f"id '{data.get('id')}' differs from the folder name '{notice_id}'",
+                                       f"id“{data.get('id')}”与文件夹名“{notice_id}”不一致"))
+    if isinstance(data.get("version"), int) and data["version"] != number:
+        problems.append(loaded.problem(("version",), f"version {data['version']} differs from the file name v{number}.yaml",
+                                       f"版本号 {data['version']} 与文件名 v{number}.yaml 不一致"))
+    if problems:
+        return problems  # structural problems first; the rest assumes the shape is right
+
+    problems += _check_ids(loaded)
+    problems += _check_dates(loaded)
+    problems += _check_measures(loaded)
+    if seeds_dir is not None:
+        problems += _check_provenance(loaded, seeds_dir)
+    return problems
+
+
+def _walk_clauses(data):
+    """(path, clause) for every clause of the body and of attachments' bodies."""
+    for si, section in enumerate(data.get("body") or ()):
+        for ci, clause in enumerate(section.get("clauses") or ()):
+            yield ("body", si, "clauses", ci), clause
+    for ai, att in enumerate(data.get("attachments") or ()):
+        for si, section in enumerate(att.get("body") or ()):
+            for ci, clause in enumerate(section.get("clauses") or ()):
+                yield ("attachments", ai, "body", si, "clauses", ci), clause
+
+
+def _walk_sections(data):
+    for si, section in enumerate(data.get("body") or ()):
+        yield ("body", si), section
+    for ai, att in enumerate(data.get("attachments") or ()):
+        for si, section in enumerate(att.get("body") or ()):
+            yield ("attachments", ai, "body", si), section
+
+
+def _walk_measures(data):
+    for path, clause in _walk_clauses(data):
+        for mi, measure in enumerate(clause.get("measures") or ()):
+            yield path + ("measures", mi), clause, measure
+
+
+def _check_ids(loaded: Loaded) -> list[Problem]:
+    data = loaded.data
+    problems = []
+
+    def unique(kind_en, kind_zh, items):
+        seen = {}
+        for path, ident in items:
+            ident = str(ident)
+            if ident in seen:
+                problems.append(loaded.problem(path + ("id",), f"duplicate {kind_en} id '{ident}' (first at line {loaded.line_of(seen[ident])})",
+                                               f"{kind_zh} id“{ident}”重复（首次出现在第 {loaded.line_of(seen[ident])} 行）"))
+            else:
+                seen[ident] = path + ("id",)
+
+    unique("clause/section", "条款/章节", [(p, s["id"]) for p, s in _walk_sections(data)]
+           + [(p, c["id"]) for p, c in _walk_clauses(data)])
+    unique("measure", "措施", [(p, m["id"]) for p, _, m in _walk_measures(data)])
+    unique("annotation", "注释", [(("annotations", i), a["id"]) for i, a in enumerate(data.get("annotations") or ())])
+    unique("attachment", "附件", [(("attachments", i), a["id"]) for i, a in enumerate(data.get("attachments") or ())])
+    unique("relation", "关系", [(("relations", i), r["id"]) for i, r in enumerate(data.get("relations") or ())])
+
+    anchors = {str(s["id"]) for _, s in _walk_sections(data)} | {str(c["id"]) for _, c in _walk_clauses(data)}
+    measures = {str(m["id"]) for _, _, m in _walk_measures(data)}
+    for i, note in enumerate(data.get("annotations") or ()):
+        target = note.get("target")
+        if target is not None and str(target) not in anchors | measures:
+            problems.append(loaded.problem(("annotations", i, "target"), f"target '{target}' is not a clause, section or measure id",
+                                           f"target“{target}”不是任何条款、章节或措施的 id"))
+        if note["kind"] == "repair" and not note.get("seed") and note.get("fixed") is None:
+            problems.append(loaded.problem(("annotations", i), "a repair needs `seed` (as in the source) or `fixed`",
+                                           "修复注释需要 seed（原文）或 fixed（修复后）"))
+    for i, rel in enumerate(data.get("relations") or ()):
+        if str(rel["cite"]) not in anchors:
+            problems.append(loaded.problem(("relations", i, "cite"), f"cites unknown clause '{rel['cite']}'",
+                                           f"引用了不存在的条款“{rel['cite']}”"))
+        names = rel["measures"]
+        if names != "*":
+            if not isinstance(names, list):
+                problems.append(loaded.problem(("relations", i, "measures"), "must be a list of measure ids or \"*\"",
+                                               "必须是措施 id 列表或 \"*\""))
+                continue
+            for j, name in enumerate(names):
+                if str(name) not in measures:
+                    problems.append(loaded.problem(("relations", i, "measures", j), f"unknown measure '{name}'",
+                                                   f"不存在的措施“{name}”"))
+    return problems
+
+
+def _check_dates(loaded: Loaded) -> list[Problem]:
+    dates = loaded.data.get("dates") or {}
+    start, end = dates.get("valid_from"), dates.get("valid_to")
+    if start and end and start > end:  # ISO strings compare as dates
+        return [loaded.problem(("dates", "valid_to"), f"valid_to {end} is before valid_from {start}",
+                               f"有效期截止 {end} 早于起始 {start}")]
+    return []
+
+
+def _check_measures(loaded: Loaded) -> list[Problem]:
+    data = loaded.data
+    anchors = {str(c["id"]) for _, c in _walk_clauses(data)} | {str(s["id"]) for _, s in _walk_sections(data)}
+    problems = []
+    for path, clause, measure in _walk_measures(data):
+        if not measure.get("calculator"):
+            if not measure.get("reason"):
+                problems.append(loaded.problem(path + ("reason",), "a measure without a calculator must say why (reason)",
+                                               "没有计算器的措施必须说明原因（reason）"))
+            continue
+        spec = measure_spec_from_raw(data, measure)
+        for rel_path, msg_zh, msg_en in _engine_problems(spec):
+            problems.append(loaded.problem(path + tuple(rel_path), msg_en, msg_zh))
+        for step_path, cite in _cites(measure):
+            if str(cite) not in anchors:
+                problems.append(loaded.problem(path + step_path + ("cite",), f"cites unknown clause '{cite}'",
+                                               f"引用了不存在的条款“{cite}”"))
+    return problems
+
+
+def _engine_problems(spec):
+    for problem in calculators.check_measure(spec):
+        yield tuple(problem.path), problem.message_zh, problem.message_en
+
+
+def _cites(measure):
+    def walk(steps, path):
+        for i, step in enumerate(steps or ()):
+            if not isinstance(step, dict):
+                continue
+            if "cite" in step:
+                yield path + (i,), step["cite"]
+            if isinstance(step.get("branch"), list):
+                for j, case in enumerate(step["branch"]):
+                    if isinstance(case, dict):
+                        if "cite" in case:
+                            yield path + (i, "branch", j), case["cite"]
+                        yield from walk(case.get("rules"), path + (i, "branch", j, "rules"))
+    yield from walk(measure.get("rules"), ("rules",))
+    yield from walk(measure.get("outcomes"), ("outcomes",))
+
+
+def measure_spec_from_raw(data: dict, measure: dict) -> dict:
+    return {"notice": data.get("id"), "version": data.get("version"), **thaw(measure)}
+
+
+def _check_provenance(loaded: Loaded, seeds_dir: Path) -> list[Problem]:
+    prov = loaded.data["provenance"]
+    seed = Path(seeds_dir) / prov["source"]
+    if not seed.exists():
+        return []  # the archive may be built without the seeds folder beside it
+    digest = hashlib.sha256(seed.read_bytes()).hexdigest()
+    if digest != prov["sha256"]:
+        return [loaded.problem(("provenance", "sha256"), f"sha256 does not match {seed.name} ({digest})",
+                               f"sha256 与 {seed.name} 不符（实际为 {digest}）")]
+    return []
+
+
+def _check_links(loaded: Loaded, known: set[str]) -> list[Problem]:
+    problems = []
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    for i, att in enumerate(data.get("attachments") or ()):
+        if isinstance(att, dict) and att.get("notice") and att["notice"] not in known:
+            problems.append(loaded.problem(("attachments", i, "notice"), f"links to unknown notice '{att['notice']}'",
+                                           f"链接到不存在的通知“{att['notice']}”"))
+    for i, rel in enumerate(data.get("relates") or ()):
+        if isinstance(rel, dict) and rel.get("notice") not in known:
+            problems.append(loaded.problem(("relates", i, "notice"), f"relates to unknown notice '{rel.get('notice')}'",
+                                           f"关联到不存在的通知“{rel.get('notice')}”"))
+    return problems
+
+
+def _check_cases(loaded: Loaded, notice: Notice, *, run: bool) -> list[Problem]:
+    data = loaded.data
+    if not isinstance(data, list):
+        return [loaded.problem((), "cases.yaml must be a list of cases", "cases.yaml 必须是用例列表")]
+    problems = []
+    for i, case in enumerate(data):
+        errs = [loaded.problem((i,) + tuple(p), en, zh) for p, en, zh in schema.CASE.check(case, ())]
+        if errs:
+            problems += errs
+            continue
+        version = notice.version(case.get("version")) if case.get("version") else notice.latest
+        if version is None:
+            problems.append(loaded.problem((i, "version"), f"no version {case['version']}", f"没有第 {case['version']} 版"))
+            continue
+        clause, measure = version.measure(case["measure"])
+        if measure is None:
+            problems.append(loaded.problem((i, "measure"), f"no measure '{case['measure']}' in {notice.id} v{version.version}",
+                                           f"{notice.id} 第 {version.version} 版中没有措施“{case['measure']}”"))
+            continue
+        if not measure.calculator:
+            problems.append(loaded.problem((i, "measure"), f"measure '{case['measure']}' has no calculator",
+                                           f"措施“{case['measure']}”没有计算器"))
+            continue
+        if run:
+            problems += _run_case(loaded, i, case, measure_spec(version, measure))
+    return problems
+
+
+def _run_case(loaded: Loaded, i: int, case: dict, spec: dict) -> list[Problem]:
+    inputs = thaw(case.get("inputs") or {})
+    if not isinstance(inputs, dict):
+        return [loaded.problem((i, "inputs"), "inputs must be a mapping", "inputs 必须是映射")]
+    try:
+        result = calculators.calculate(spec, inputs, lang="en")
+    except calculators.InputError as exc:
+        return [loaded.problem((i, "inputs", exc.input_id), f"golden case '{case['name']}' rejected: {exc.message_en}",
+                               f"黄金用例“{case['name']}”的输入被拒绝：{exc.message_zh}")]
+    problems = []
+    expect = case["expect"]
+    got = {"eligible": result["eligible"], "amount": result["amount"], "amount_kind": result["amount_kind"],
+           "outcomes": sorted(o["id"] for o in result["outcomes"])}
+    want = {"eligible": expect["eligible"]}
+    if "amount" in expect:
+        want["amount"] = None if expect["amount"] is None else _decimal_text(expect["amount"], result["amount"])
+    if "amount_kind" in expect:
+        want["amount_kind"] = expect["amount_kind"]
+    if "outcomes" in expect:
+        want["outcomes"] = sorted(expect["outcomes"])
+    for key, value in want.items():
+        if got[key] != value:
+            reasons = "; ".join(result.get("reasons") or [])
+            problems.append(loaded.problem((i, "expect", key),
+                                           f"golden case '{case['name']}' does not match: expected {key} {value!r}, got {got[key]!r}"
+                                           + (f" ({reasons})" if reasons else ""),
+                                           f"黄金用例“{case['name']}”不符：期望 {key} 为 {value!r}，实际为 {got[key]!r}"))
+    return problems
+
+
+def _decimal_text(expected, got):
+    """Compare amounts as numbers written exactly: '500' equals '500.00'."""
+    from decimal import Decimal, InvalidOperation
+    try:
+        if got is not None and Decimal(str(expected)) == Decimal(got):
+            return got
+    except InvalidOperation:
+        pass
+    return str(expected)
+
+
+def _load_glossary(path: Path, root: Path, problems: list[Problem]):
+    if not path.exists():
+        return ()
+    loaded, errs = load_yaml_file(path, _display(path, root))
+    problems += errs
+    if loaded is None:
+        return ()
+    term = schema.List(schema.Obj({"zh": schema.Str(), "en": schema.Str()}))
+    errs = [loaded.problem(p, en, zh) for p, en, zh in term.check(loaded.data, ())]
+    problems += errs
+    seen = {}
+    for i, entry in enumerate(loaded.data or ()):
+        if isinstance(entry, dict) and entry.get("zh") in seen:
+            problems.append(loaded.problem((i, "zh"), f"duplicate glossary term '{entry['zh']}'", f"术语“{entry['zh']}”重复"))
+        elif isinstance(entry, dict):
+            seen[entry.get("zh")] = i
+    return () if errs else freeze(loaded.data or [])
