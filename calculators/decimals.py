@@ -16,6 +16,10 @@ CONTEXT = decimal.Context(
 # inputs with a tighter `max` in the spec use that instead.
 SAFE_MAX = Decimal(10) ** 15
 
+# Bound on any computed value: far beyond any real amount, yet with prec 28 still exact to
+# several decimals. A larger value can only come from absurd inputs, which get blamed.
+COMPUTE_MAX = Decimal(10) ** 21
+
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "half_even": ROUND_HALF_EVEN}
 MAX_PLACES = 10
 
@@ -60,5 +64,8 @@ def format_plain(value: Decimal) -> str:
 
 def format_fixed(value: Decimal, places: int = 2) -> str:
     """Plain notation with exactly `places` decimals (money: half up, as people round)."""
-    text = format(round_to(value, places, "half_up"), "f")
+    try:
+        text = format(round_to(value, places, "half_up"), "f")
+    except decimal.DecimalException:  # too many digits to show with `places`: show as is
+        return format_plain(value)
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text

@@ -147,10 +147,11 @@ def compile_expression(source: str) -> Expression:
                                   detail=_node_description(text, node))
         if depth > MAX_DEPTH:
             raise ExpressionError("too_deep", text, _column(text, node))
-        if isinstance(node, ast.Name) and node.id not in CONSTANT_NAMES:
-            if not NAME_PATTERN.match(node.id):
-                raise ExpressionError("bad_name", text, _column(text, node), detail=node.id)
-            if node.id not in names:
+        if isinstance(node, ast.Name):
+            written = _segment(text, node)  # the parser NFKC-folds names: ｘ arrives as x
+            if not NAME_PATTERN.match(node.id) or written != node.id:
+                raise ExpressionError("bad_name", text, _column(text, node), detail=written)
+            if node.id not in names and node.id not in CONSTANT_NAMES:
                 names.append(node.id)
         stack.extend((child, depth + 1) for child in reversed(list(ast.iter_child_nodes(node)))
                      if not (isinstance(node, ast.Call) and child is node.func))

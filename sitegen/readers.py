@@ -62,18 +62,18 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
 
     glossary = _load_glossary(root / "glossary.yaml", root, problems)
 
-    notices = []
-    for notice_id, entries in sorted(raw_versions.items()):
-        entries.sort(key=lambda e: e[0].data.get("version", 0) if isinstance(e[0].data, dict) else 0)
-        versions = tuple(Version(freeze(loaded.data), path) for loaded, path in entries)
-        notices.append(Notice(notice_id, versions))
-    known = {n.id for n in notices}
+    known = set(raw_versions)
     for notice_id, entries in raw_versions.items():
         for loaded, _ in entries:
             problems += _check_links(loaded, known)
-
     if problems:  # do not build or run cases on data that failed its checks
         raise ValidationFailed(problems)
+
+    notices = []
+    for notice_id, entries in sorted(raw_versions.items()):
+        entries.sort(key=lambda e: e[0].data["version"])
+        versions = tuple(Version(freeze(loaded.data), path) for loaded, path in entries)
+        notices.append(Notice(notice_id, versions))
 
     corpus_notices = []
     for notice in notices:

@@ -73,6 +73,9 @@ class Id(Str):
             value = str(value)
         yield from super()._check(value, path)
 
+    def _json(self):
+        return {"anyOf": [super()._json(), {"type": "integer", "minimum": 0}]}
+
 
 class Int(Field):
     def __init__(self, *, minimum: int | None = None, **kw):
@@ -263,7 +266,7 @@ def _opt(field: Field) -> Field:
 UNIT = Obj({"name": Text(), "lead": _opt(Bool())})
 
 INPUT = Obj({
-    "id": Id(),
+    "id": Str(pattern=r"[a-z][a-z0-9_]*", description="a name usable in expressions"),
     "type": Enum("count", "money", "percent", "number", "energy", "date", "bool", "choice"),
     "label": Text(),
     "help": _opt(Text(nullable=True)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sitegen.lifecycle import STATUS_LABELS
+
 UI = {
     "site_name": {"zh": "政策通知公开库", "en": "Zhengce: policy notices"},
     "site_tagline": {"zh": "政府政策通知的结构化中英文本与补贴计算器",
@@ -39,11 +41,6 @@ UI = {
     "to": {"zh": "至", "en": "to"},
     "stage_draft": {"zh": "征求意见稿", "en": "Draft for comment"},
     # status banner
-    "status_draft": {"zh": "征求意见稿", "en": "Draft for comment"},
-    "status_not_yet": {"zh": "尚未生效", "en": "Not yet in force"},
-    "status_in_force": {"zh": "现行有效", "en": "In force"},
-    "status_expired": {"zh": "已失效", "en": "Expired"},
-    "status_superseded": {"zh": "已被新版本取代", "en": "Superseded by a later version"},
     "explain_draft": {"zh": "本文件为征求意见稿，不具有效力。",
                       "en": "This is a draft published for comment; it has no force."},
     "explain_not_yet": {"zh": "本文件尚未生效。", "en": "This notice is not yet in force."},
@@ -126,6 +123,9 @@ UI = {
     "about": {"zh": "关于", "en": "About"},
     "synthetic": {"zh": "合成数据", "en": "synthetic"},
 }
+
+
+UI.update({f"status_{code}": labels for code, labels in STATUS_LABELS.items()})
 
 
 def t(key: str, lang: str, **values) -> str:

@@ -1,0 +1,12 @@
+"""Zhengce rule engine: pure standard library, so the same code runs in CPython and Pyodide.
+
+See ENGINE_API.md for the contract and docs/format.md for the rule language.
+"""
+
+from .engine import calculate, check_measure, combine, describe
+from .errors import CalculatorError, ExpressionError, InputError, SpecError, SpecProblem
+from .expr import compile_expression, names_used
+
+__all__ = ["calculate", "check_measure", "combine", "describe", "CalculatorError",
+           "ExpressionError", "InputError", "SpecError", "SpecProblem", "compile_expression",
+           "names_used"]

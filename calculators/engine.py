@@ -1,0 +1,287 @@
+"""The public engine: calculate, describe, check_measure, combine (see ENGINE_API.md)."""
+
+import datetime
+import decimal
+from decimal import Decimal
+
+from .decimals import MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, round_to
+from .errors import CalculatorError, SpecError, SpecProblem
+from .inputs import NON_NEGATIVE, VALUE_TYPES, format_value, parse_inputs, read_input_spec
+from .rules import Checker, Run
+from .trace import TraceStep
+
+LANGS = ("zh", "en")
+AMOUNT_KINDS = ("exact", "up_to", "at_least")
+_ROUNDING_TEXT = {"half_up": ("四舍五入", "rounded half up"), "down": ("舍去", "rounded down"),
+                  "half_even": ("四舍六入五成双", "rounded half to even")}
+_UNITS = {"CNY": ("元", "yuan")}
+
+
+def _pick(text, lang: str | None):
+    """A {zh, en} mapping in one language (lang given) or both (lang None)."""
+    if not isinstance(text, dict):
+        return text
+    if lang is None:
+        return {"zh": text.get("zh"), "en": text.get("en")}
+    return text.get(lang)
+
+
+def _iso(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def _check_lang(lang):
+    if lang not in LANGS:
+        raise CalculatorError(f"lang must be one of {LANGS}, not {lang!r}")
+
+
+# -- check -------------------------------------------------------------------------------
+
+def check_measure(spec: dict) -> list:
+    """Every problem of a measure spec (static): [] when calculate can run it."""
+    if not isinstance(spec, dict):
+        return [SpecProblem((), "措施必须是映射", "a measure must be a mapping")]
+    problems = []
+    if spec.get("calculator") is False:
+        if not isinstance(spec.get("reason"), dict):
+            problems.append((("reason",), "不可计算的措施须说明 reason {zh, en}",
+                             "a measure without calculator needs reason {zh, en}"))
+        return [SpecProblem(*p) for p in problems]
+    specs = _check_inputs(spec.get("inputs"), problems)
+    types = {s.id: VALUE_TYPES[s.type] for s in specs}
+    choices = {s.id: tuple(c.value for c in s.choices) for s in specs if s.type == "choice"}
+    checker = Checker(choices, problems, frozenset(types))
+    after = checker.steps(spec.get("rules") or [], ("rules",), types)
+    if not isinstance(spec.get("rules"), list) or not spec.get("rules"):
+        problems.append((("rules",), "rules 必须是非空列表", "rules must be a non-empty list"))
+    _check_amount(spec, after, problems)
+    _check_outcomes(spec.get("outcomes"), checker, after)
+    for i, reading in enumerate(spec.get("readings") or []):
+        if not (isinstance(reading, dict) and isinstance(reading.get("quote"), str)):
+            problems.append((("readings", i, "quote"), "reading 须引用原文 quote",
+                             "a reading quotes the words it interprets"))
+        else:
+            checker.text(reading.get("text"), ("readings", i, "text"), {})
+    return [SpecProblem(*p) for p in problems]
+
+
+def _check_inputs(inputs, problems) -> list:
+    if inputs is None:
+        inputs = []
+    if not isinstance(inputs, list):
+        problems.append((("inputs",), "inputs 必须是列表", "inputs must be a list"))
+        return []
+    specs, seen = [], set()
+    for i, data in enumerate(inputs):
+        spec, found = read_input_spec(data)
+        problems += [(("inputs", i) + sub, zh, en) for sub, zh, en in found]
+        if spec is None:
+            continue
+        if spec.id in seen:
+            problems.append((("inputs", i, "id"), f"输入项 id 重复：{spec.id}",
+                             f"duplicate input id {spec.id!r}"))
+            continue
+        seen.add(spec.id)
+        specs.append(spec)
+    return specs
+
+
+def _check_amount(spec, types, problems):
+    amount, kind = spec.get("amount"), spec.get("amount_kind")
+    if amount is None:
+        if kind is not None:
+            problems.append((("amount_kind",), "没有 amount 时 amount_kind 应为 null",
+                             "amount_kind must be null when amount is null"))
+        return
+    if types.get(amount) != "number":
+        problems.append((("amount",), f"amount 须是规则中计算的数值：{amount}",
+                         f"amount must name a number computed by the rules: {amount!r}"))
+    if kind not in AMOUNT_KINDS:
+        problems.append((("amount_kind",), f"amount_kind 须为 {'/'.join(AMOUNT_KINDS)}",
+                         f"amount_kind must be one of {', '.join(AMOUNT_KINDS)}"))
+    rounding = spec.get("rounding", {"places": 2, "mode": "half_up"})
+    places = rounding.get("places") if isinstance(rounding, dict) else None
+    mode = rounding.get("mode") if isinstance(rounding, dict) else None
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_PLACES:
+        problems.append((("rounding", "places"), f"places 须为 0–{MAX_PLACES} 的整数",
+                         f"places must be a whole number 0–{MAX_PLACES}"))
+    if mode not in ROUNDING_MODES:
+        problems.append((("rounding", "mode"), f"未知的舍入方式：{mode}",
+                         f"unknown rounding mode {mode!r}; one of {', '.join(ROUNDING_MODES)}"))
+
+
+def _check_outcomes(outcomes, checker, types):
+    if outcomes is None:
+        return
+    if not isinstance(outcomes, list):
+        checker.problem(("outcomes",), "outcomes 必须是列表", "outcomes must be a list")
+        return
+    seen = set()
+    for i, outcome in enumerate(outcomes):
+        path = ("outcomes", i)
+        if not isinstance(outcome, dict):
+            checker.problem(path, "outcome 必须是映射", "an outcome must be a mapping")
+            continue
+        for key in outcome:
+            if key not in ("id", "when", "cite", "text"):
+                checker.problem(path + (key,), f"未知的键：{key}", f"unknown key {key!r}")
+        if not isinstance(outcome.get("id"), str) or outcome["id"] in seen:
+            checker.problem(path + ("id",), "outcome 须有唯一的 id", "an outcome needs a unique id")
+        seen.add(outcome.get("id") if isinstance(outcome.get("id"), str) else None)
+        if outcome.get("when") is not None:
+            checker.expr(outcome["when"], path + ("when",), types, ("bool",))
+        checker.cite(outcome, path)
+        checker.text(outcome.get("text"), path + ("text",), types)
+
+
+def _require_valid(spec):
+    if isinstance(spec, dict) and spec.get("calculator") is False:
+        raise SpecError(("calculator",), "此措施没有计算器", "this measure has no calculator")
+    problems = check_measure(spec)
+    if problems:
+        raise SpecError(problems[0].path, problems[0].message_zh, problems[0].message_en)
+
+
+# -- calculate ---------------------------------------------------------------------------
+
+def calculate(spec: dict, inputs: dict, *, lang: str = "zh") -> dict:
+    """Run a measure on raw inputs; InputError names the input to fix (see ENGINE_API.md)."""
+    _check_lang(lang)
+    _require_valid(spec)
+    specs = [read_input_spec(data)[0] for data in spec.get("inputs") or []]
+    values = parse_inputs(specs, inputs)
+    amount_name = spec.get("amount")
+    money = {s.id for s in specs if s.type == "money"} | ({amount_name} if amount_name else set())
+    run = Run({s.id: s for s in specs}, values, money)
+    eligible = run.run(spec["rules"], ("rules",))
+    amount, outcomes = None, []
+    if eligible:
+        if amount_name is not None:
+            amount = _final_amount(run, spec, amount_name)
+        outcomes = _granted_outcomes(run, spec.get("outcomes") or [], lang)
+    application = spec.get("application")
+    return {
+        "notice": spec.get("notice"), "version": spec.get("version"), "measure": spec.get("id"),
+        "eligible": eligible,
+        "amount": amount,
+        "amount_kind": spec.get("amount_kind") if amount is not None else None,
+        "currency": spec.get("currency", "CNY") if amount is not None else None,
+        "outcomes": outcomes,
+        "steps": [step.to_dict(lang) for step in run.steps],
+        "reasons": [zh if lang == "zh" else en for zh, en in run.reasons],
+        "readings": [{"quote": r.get("quote"), "text": _pick(r.get("text"), lang)}
+                     for r in spec.get("readings") or []],
+        "application": None if not isinstance(application, dict) else {
+            "from": _iso(application.get("from")), "to": _iso(application.get("to")),
+            "text": _pick(application.get("text"), lang)},
+        "inputs": {name: format_value(value) for name, value in values.items()},
+        "lang": lang,
+    }
+
+
+def _final_amount(run: Run, spec: dict, name: str) -> str:
+    value = run.values[name]
+    if value < 0:  # a benefit is never negative: say so instead of hiding it
+        value = Decimal(0)
+        run.values[name] = value
+        run.steps.append(TraceStep("floor", name, "0", "计算结果为负数，按0计",
+                                   "The result is negative; it counts as 0", run.last_cite, True))
+    rounding = spec.get("rounding") or {}
+    places, mode = rounding.get("places", 2), rounding.get("mode", "half_up")
+    try:
+        rounded = round_to(value, places, mode)
+    except decimal.DecimalException:
+        rounded = None
+    if rounded is None or rounded.copy_abs() > SAFE_MAX:
+        error = run.blame("overflow", (name,))
+        raise error or SpecError(("amount",), "金额超出范围", "amount out of range")
+    if rounded != value:
+        zh, en = _ROUNDING_TEXT[mode]
+        text = format(rounded, "f")
+        run.steps.append(TraceStep("note", name, text, f"按{zh}保留{places}位小数：{text}",
+                                   f"{en} to {places} decimal places: {text}", run.last_cite))
+    run.values[name] = rounded
+    return format(rounded, "f")
+
+
+def _granted_outcomes(run: Run, outcomes: list, lang: str) -> list:
+    granted = []
+    for i, outcome in enumerate(outcomes):
+        when = outcome.get("when")
+        if when is not None and not run.evaluate_as(when, ("outcomes", i, "when"), ("bool",)):
+            continue
+        run.record("outcome", None, True, outcome.get("text"), outcome.get("cite"))
+        step = run.steps[-1]
+        granted.append({"id": outcome["id"], "text": step.text_en if lang == "en" else step.text_zh,
+                        "cite": step.cite})
+    return granted
+
+
+# -- describe ----------------------------------------------------------------------------
+
+def describe(spec: dict, *, lang: str | None = None) -> dict:
+    """What a form needs: the measure's title and its inputs (labels in one or both languages)."""
+    if lang is not None:
+        _check_lang(lang)
+    fields = []
+    for data in spec.get("inputs") or []:
+        kind = data.get("type")
+        low = data.get("min")
+        if low is None and kind in NON_NEGATIVE:
+            low = 0
+        fields.append({
+            "id": data.get("id"), "type": kind, "label": _pick(data.get("label"), lang),
+            "unit": _pick(data.get("unit"), lang), "help": _pick(data.get("help"), lang),
+            "choices": None if kind != "choice" else [
+                {"value": str(c.get("value")), "label": _pick(c.get("label"), lang)}
+                for c in data.get("choices") or []],
+            "min": _bound_text(low), "max": _bound_text(data.get("max")),
+            "default": _bound_text(data.get("default")),
+        })
+    return {"notice": spec.get("notice"), "version": spec.get("version"),
+            "measure": spec.get("id"), "title": _pick(spec.get("title"), lang), "inputs": fields}
+
+
+def _bound_text(value):
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return format_plain(Decimal(value))
+    return _iso(value)
+
+
+# -- combine -----------------------------------------------------------------------------
+
+def combine(results: list, relation: dict, *, lang: str = "zh") -> dict:
+    """Apply a relation between measures to their results (exclusive + resolve highest)."""
+    _check_lang(lang)
+    if relation.get("kind") != "exclusive" or relation.get("resolve") != "highest":
+        raise CalculatorError(f"unsupported relation {relation.get('kind')!r}/"
+                              f"{relation.get('resolve')!r}; supported: exclusive/highest")
+    members = relation.get("measures")
+    considered = [r for r in results if members == "*" or r.get("measure") in (members or [])]
+    candidates = [r for r in considered if r.get("eligible") and r.get("amount") is not None]
+    chosen = None
+    for result in candidates:  # the first of equal amounts wins: a stable, stated choice
+        if chosen is None or Decimal(result["amount"]) > Decimal(chosen["amount"]):
+            chosen = result
+    return {"chosen": chosen["measure"] if chosen else None,
+            "amount": chosen["amount"] if chosen else None,
+            "text": _combine_text(relation, candidates, chosen, lang),
+            "cite": relation.get("cite"), "results": list(results)}
+
+
+def _combine_text(relation, candidates, chosen, lang) -> str:
+    intro = _pick(relation.get("text"), lang) or ""
+    if chosen is None:
+        return intro + ("：没有符合条件的措施。" if lang == "zh" else ": no measure applies.")
+    unit = _UNITS.get(chosen.get("currency"), (chosen.get("currency") or "",) * 2)
+    unit = unit[0] if lang == "zh" else unit[1]
+    if lang == "zh":
+        listed = "、".join(f"第{r['measure']}项 {r['amount']}{unit}" for r in candidates)
+        return f"{intro}：{listed}，取较高的第{chosen['measure']}项（{chosen['amount']}{unit}）。"
+    listed = ", ".join(f"measure {r['measure']} {r['amount']} {unit}" for r in candidates)
+    return (f"{intro}: {listed}; the higher, measure {chosen['measure']} "
+            f"({chosen['amount']} {unit}), applies.")

@@ -1,0 +1,108 @@
+// Site behaviour that needs no framework: keep the clause when switching language, and run the
+// search page on Pagefind (loaded from this site only).
+(function () {
+  "use strict";
+
+  // A language switch lands on the same clause: carry the #c-… fragment over.
+  document.addEventListener("click", function (event) {
+    var a = event.target.closest && event.target.closest("a[data-zc-keep-hash]");
+    if (a && location.hash && !a.hash) { a.hash = location.hash; }
+  });
+
+  var form = document.querySelector("form[data-zc-search]");
+  if (!form) { return; }
+  document.querySelectorAll("[data-zc-hide-with-js]").forEach(function (el) { el.hidden = true; });
+  var input = form.querySelector("input[name=q]");
+  var status = document.getElementById("zc-status");
+  var list = document.getElementById("zc-results");
+  var pagefind = null;
+  var seq = 0;
+
+  function load() {
+    if (!pagefind) {
+      var src = new URL(form.dataset.zcPagefind, location.href);
+      pagefind = import(src.href).then(function (pf) {
+        // Result URLs are relative to the site root, wherever the site is served from.
+        var base = new URL("../", src).pathname;
+        return pf.options({ excerptLength: 40, baseUrl: base }).then(function () { return pf; });
+      });
+    }
+    return pagefind;
+  }
+
+  function item(result, data) {
+    var li = document.createElement("li");
+    var sub = (data.sub_results || []).filter(function (s) { return s.url.indexOf("#") > 0; })[0];
+    var title = document.createElement("a");
+    title.className = "zc-results__title";
+    title.href = data.url;
+    title.textContent = (data.meta && data.meta.title) || data.url;
+    li.appendChild(title);
+    (data.sub_results || []).slice(0, 3).forEach(function (s) {
+      if (s.url === data.url) { return; }
+      var p = document.createElement("p");
+      var a = document.createElement("a");
+      a.href = s.url;
+      a.textContent = s.title;
+      a.className = "zc-results__clause";
+      p.appendChild(a);
+      p.appendChild(document.createTextNode(" "));
+      appendExcerpt(p, s.excerpt);
+      li.appendChild(p);
+    });
+    if (!sub) {
+      var p = document.createElement("p");
+      appendExcerpt(p, data.excerpt);
+      li.appendChild(p);
+    }
+    return li;
+  }
+
+  // Pagefind excerpts mark hits with <mark>; rebuild them as DOM nodes, never as HTML.
+  function appendExcerpt(parent, excerpt) {
+    var span = document.createElement("span");
+    span.className = "zc-results__excerpt";
+    String(excerpt || "").split(/(<mark>|<\/mark>)/).reduce(function (inMark, part) {
+      if (part === "<mark>") { return true; }
+      if (part === "</mark>") { return false; }
+      var text = document.createTextNode(decode(part));
+      if (inMark) { var m = document.createElement("mark"); m.appendChild(text); span.appendChild(m); }
+      else { span.appendChild(text); }
+      return inMark;
+    }, false);
+    parent.appendChild(span);
+  }
+
+  function decode(s) {
+    return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  }
+
+  function run(query) {
+    var mine = ++seq;
+    list.textContent = "";
+    if (!query.trim()) { status.textContent = ""; return; }
+    status.textContent = form.dataset.zcLoading;
+    load().then(function (pf) { return pf.search(query); }).then(function (search) {
+      if (mine !== seq) { return; }
+      return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }))
+        .then(function (datas) {
+          if (mine !== seq) { return; }
+          status.textContent = search.results.length
+            ? form.dataset.zcCount.replace("{n}", search.results.length) : form.dataset.zcNone;
+          datas.forEach(function (d, i) { list.appendChild(item(search.results[i], d)); });
+        });
+    }).catch(function (err) { status.textContent = String(err); });
+  }
+
+  var initial = new URLSearchParams(location.search).get("q") || "";
+  input.value = initial;
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var url = new URL(location.href);
+    url.searchParams.set("q", input.value);
+    history.replaceState(null, "", url);
+    run(input.value);
+  });
+  if (initial) { run(initial); }
+})();

@@ -1,0 +1,313 @@
+"""Render the corpus into pages: one `Page` (an HTML body plus its metadata) per URL.
+
+Pure: reads the model, returns values; nothing is written here. The theme (mkdocs-material) only
+wraps each body in its chrome, so all domain rendering — notices, listings, search page — lives in
+these Jinja templates, rendered with autoescape and StrictUndefined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen import urls
+from sitegen.text import DEFAULT_ORDER as DEFAULT_PRINT_ORDER, format_date
+from sitegen.ui_text import t as ui
+
+TEMPLATES = Path(__file__).with_name("templates")
+PER_PAGE = 50
+LATEST_ON_HOME = 10
+FACETS = ("region", "year", "issuer", "status")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site. `url` is site-relative ("" = home, "zh/n/x/" …)."""
+
+    url: str
+    lang: str
+    title: str                      # plain text (escaped when written)
+    body: str                       # HTML, already escaped
+    alt: str | None = None          # the same page in the other language
+    toc: tuple = ()                 # ((anchor, text), …) for the theme's table of contents
+    indexed: bool = False           # searchable (notice text)
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A notice as listed: its latest version, status and URL in one language."""
+
+    notice: object
+    version: object
+    status: str
+    url: str
+    sort_key: tuple = field(compare=False, default=())
+
+
+# ---- formatting helpers exposed to templates ------------------------------------------------------
+
+def text_lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").split("\n") if line.strip()]
+
+
+def notice_date(version) -> dt.date | None:
+    d = version.dates
+    return d.written or d.published or version.signed_date
+
+
+def clause_label(version, clause_id) -> str:
+    clause = version.clause(str(clause_id))
+    number = (clause.number if clause is not None else None) or str(clause_id)
+    return number.strip().rstrip(".．、)）").lstrip("(（") or str(clause_id)
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=False)
+    env.globals["urls"] = urls
+    try:  # the calculator helper's form renderer, when present
+        from sitegen.calculator_form import render_form
+    except ImportError:
+        pass
+    else:
+        env.globals["calculator_form"] = render_form
+    return env
+
+
+class Renderer:
+    """Renders every page of one build. Holds the environment and the per-build facts."""
+
+    def __init__(self, corpus, *, build_date: dt.date, status_of):
+        self.corpus = corpus
+        self.build_date = build_date
+        self.status_of = status_of          # version -> status code, fixed for this build
+        self.env = make_env()
+
+    # ---- context ------------------------------------------------------------------------------
+
+    def context(self, lang: str, here: str, /, **extra) -> dict:
+        def tx(text):
+            if text is None:
+                return ""
+            return text[lang] if lang in text else text["zh"]
+
+        def link(target: str) -> str:
+            return urls.relative(here, target)
+
+        return {
+            "lang": lang, "other_lang": urls.other(lang),
+            "other_html_lang": urls.HTML_LANG[urls.other(lang)],
+            "build_date": self.build_date,
+            "t": lambda key, **values: ui(key, lang, **values),
+            "tx": tx, "link": link, "lines": text_lines,
+            "date": lambda d: format_date(d, lang),
+            "date_or": lambda d: format_date(d, lang) if d else ui("not_given", lang),
+            "join": lambda items: ("、" if lang == "zh" else "; ").join(tx(i) for i in items or ()),
+            **extra,
+        }
+
+    def render(self, template: str, ctx: dict) -> str:
+        return self.env.get_template(template).render(ctx)
+
+    # ---- entries and facets ---------------------------------------------------------------------
+
+    def entries(self, lang: str) -> list[Entry]:
+        out = []
+        for notice in self.corpus.notices:
+            v = notice.latest
+            d = notice_date(v) or dt.date.min
+            out.append(Entry(notice, v, self.status_of(v), urls.notice(lang, notice.id),
+                             (-d.toordinal(), notice.id)))
+        return sorted(out, key=lambda e: e.sort_key)
+
+    def facet_values(self, facet: str, entry: Entry, lang: str) -> list[tuple[str, str]]:
+        """(key, label) of each value `entry` has for `facet`."""
+        v = entry.version
+        if facet == "region":
+            return [(v.region.code or "none", v.region.name[lang])]
+        if facet == "year":
+            d = notice_date(v)
+            return [(str(d.year), str(d.year))] if d else [("unknown", ui("unknown_year", lang))]
+        if facet == "issuer":
+            return [(urls.slug(i.en), i[lang]) for i in v.issuers]
+        return [(entry.status, ui("status_" + entry.status, lang))]
+
+    def group(self, facet: str, lang: str) -> dict[str, tuple[str, list[Entry]]]:
+        groups: dict[str, tuple[str, list[Entry]]] = {}
+        for entry in self.entries(lang):
+            for key, label in self.facet_values(facet, entry, lang):
+                groups.setdefault(key, (label, []))[1].append(entry)
+        return groups
+
+    def facet_summary(self, lang: str) -> list[dict]:
+        out = []
+        for facet in FACETS:
+            groups = self.group(facet, lang)
+            keys = sorted(groups, reverse=(facet == "year"))
+            out.append({"name": facet, "heading": ui("by_" + facet, lang),
+                        "url": urls.listing(lang, facet),
+                        "values": [{"label": groups[k][0], "count": len(groups[k][1]),
+                                    "url": urls.listing(lang, facet, k)} for k in keys]})
+        return out
+
+    # ---- pages ----------------------------------------------------------------------------------
+
+    def notice_page(self, notice, version, lang: str) -> Page:
+        is_latest = version.version == notice.latest.version
+        url = urls.notice(lang, notice.id, None if is_latest else version.version)
+        other = urls.notice(urls.other(lang), notice.id, None if is_latest else version.version)
+        d = notice_date(version)
+        anns = version.annotations or ()
+        ctx = self.context(
+            lang, url, notice=notice, version=version, is_latest=is_latest,
+            status=self.status_of(version), other_url=other,
+            print_order=version.print_order or DEFAULT_PRINT_ORDER,
+            region_url=urls.listing(lang, "region", version.region.code or "none"),
+            year_url=urls.listing(lang, "year", str(d.year) if d else "unknown"),
+            year_label=str(d.year) if d else ui("unknown_year", lang),
+            validity=self.validity(version, lang),
+            version_url=lambda other_v: (urls.notice(lang, notice.id)
+                                         if other_v.version == notice.latest.version
+                                         else urls.notice(lang, notice.id, other_v.version)),
+            clause_label=lambda cid: clause_label(version, cid),
+            notes_for=lambda cid: [a for a in anns if a.target is not None and str(a.target) == str(cid)],
+            measure_list=lambda ms: ([str(m.id) for _, m in version.measures()] if ms == "*"
+                                     else [str(m) for m in ms]),
+            attachment_title=self.attachment_title(lang),
+        )
+        toc = [(f"h-{s.id}", " ".join(x for x in (ctx["tx"](s.number), ctx["tx"](s.heading)) if x))
+               for s in version.body if s.heading or s.number]
+        toc += [(f"att-{a.id}", ctx["tx"](a.label) or ctx["tx"](a.title)) for a in version.attachments or ()]
+        if version.annotations:
+            toc.append(("annotations", ui("annotations", lang)))
+        return Page(url=url, lang=lang, title=version.title[lang], body=self.render("notice.html", ctx),
+                    alt=other, toc=tuple(toc), indexed=is_latest,
+                    description=" · ".join(x for x in (version.doc_number, ctx["join"](version.issuers)) if x))
+
+    def attachment_title(self, lang: str):
+        def title(notice_id: str) -> str:
+            other = self.corpus.notice(notice_id) if hasattr(self.corpus, "notice") else None
+            return other.latest.title[lang] if other is not None else notice_id
+        return title
+
+    def validity(self, version, lang: str) -> str:
+        d = version.dates
+        if d.valid_from and d.valid_to:
+            return f"{format_date(d.valid_from, lang)} – {format_date(d.valid_to, lang)}"
+        if d.valid_from:
+            return f"{ui('from', lang)} {format_date(d.valid_from, lang)}（{ui('open_ended', lang)}）" \
+                if lang == "zh" else f"from {format_date(d.valid_from, lang)} ({ui('open_ended', lang)})"
+        if d.valid_to:
+            return f"{ui('to', lang)} {format_date(d.valid_to, lang)}"
+        return ui("not_given", lang)
+
+    def parallel_page(self, notice, lang: str) -> Page:
+        version = notice.latest
+        url = urls.parallel(lang, notice.id)
+        rows = list(parallel_rows(version))
+        ctx = self.context(lang, url, notice=notice, version=version, rows=rows)
+        return Page(url=url, lang=lang, title=f"{version.title[lang]} — {ui('parallel_title', lang)}",
+                    body=self.render("parallel.html", ctx), alt=urls.parallel(urls.other(lang), notice.id))
+
+    def listing_pages(self, lang: str) -> list[Page]:
+        pages = []
+        for facet in FACETS:
+            groups = self.group(facet, lang)
+            keys = sorted(groups, reverse=(facet == "year"))
+            values = [{"label": groups[k][0], "count": len(groups[k][1]),
+                       "url": urls.listing(lang, facet, k)} for k in keys]
+            index_url = urls.listing(lang, facet)
+            heading = ui("by_" + facet, lang)
+            pages.append(Page(index_url, lang, heading,
+                              self.render("facets.html", self.context(lang, index_url, heading=heading,
+                                                                      values=values)),
+                              alt=urls.listing(urls.other(lang), facet)))
+            for key in keys:
+                label, entries = groups[key]
+                count = max(1, -(-len(entries) // PER_PAGE))
+                for number in range(1, count + 1):
+                    url = urls.listing(lang, facet, key, number)
+                    title = f"{ui('facet_' + facet, lang)}: {label}"
+                    ctx = self.context(
+                        lang, url, heading=title, total=len(entries), page=number, pages=count,
+                        entries=entries[(number - 1) * PER_PAGE:number * PER_PAGE],
+                        page_url=lambda p, key=key: urls.listing(lang, facet, key, p))
+                    pages.append(Page(url, lang, title, self.render("listing.html", ctx),
+                                      alt=urls.listing(urls.other(lang), facet, key, number)))
+        browse = urls.listing(lang, "")[:-1]   # "zh/browse/"
+        pages.append(Page(browse, lang, ui("browse", lang),
+                          self.render("browse.html", self.context(lang, browse,
+                                                                  facets=self.facet_summary(lang))),
+                          alt=urls.listing(urls.other(lang), "")[:-1]))
+        return pages
+
+    def home_page(self, lang: str) -> Page:
+        url = urls.home(lang)
+        ctx = self.context(lang, url, entries=self.entries(lang)[:LATEST_ON_HOME],
+                           facets=self.facet_summary(lang))
+        return Page(url, lang, ui("site_name", lang), self.render("home.html", ctx),
+                    alt=urls.home(urls.other(lang)),
+                    toc=(("latest", ui("latest_notices", lang)), ("browse", ui("browse", lang)),
+                         ("data", ui("open_data", lang))),
+                    description=ui("site_tagline", lang))
+
+    def search_page(self, lang: str) -> Page:
+        url = urls.search(lang)
+        return Page(url, lang, ui("search", lang), self.render("search.html", self.context(lang, url)),
+                    alt=urls.search(urls.other(lang)))
+
+    def all_pages(self) -> list[Page]:
+        """Every generated page of the site, in a fixed order."""
+        pages = []
+        for lang in urls.LANGS:
+            pages.append(self.home_page(lang))
+            pages.append(self.search_page(lang))
+            pages.extend(self.listing_pages(lang))
+            for notice in self.corpus.notices:
+                for version in notice.versions:
+                    pages.append(self.notice_page(notice, version, lang))
+                pages.append(self.parallel_page(notice, lang))
+        return pages
+
+
+def parallel_rows(version):
+    """(kind, anchor, label, zh, en) rows of the side-by-side view, in document order."""
+    def row(kind, text, anchor=None, label=""):
+        return {"kind": kind, "anchor": anchor, "label": label,
+                "zh": text.zh if text else "", "en": text.en if text else ""}
+
+    yield row("title", version.title)
+    if version.addressees:
+        yield {"kind": "addressees", "anchor": None, "label": "",
+               "zh": "、".join(a.zh for a in version.addressees) + "：",
+               "en": "; ".join(a.en for a in version.addressees) + ":"}
+    for p in version.preamble or ():
+        yield row("para", p)
+    for section in version.body:
+        yield from _section_rows(version, section, row)
+    for p in version.closing or ():
+        yield row("para", p)
+    for att in version.attachments or ():
+        yield row("heading", att.title, f"att-{att.id}")
+        for p in att.paragraphs or ():
+            yield row("para", p)
+        for s in att.body or ():
+            yield from _section_rows(version, s, row)
+
+
+def _section_rows(version, section, row):
+    if section.heading or section.number:
+        num = section.number
+        zh = ((num.zh if num else "") + (section.heading.zh if section.heading else ""))
+        en = " ".join(x for x in ((num.en if num else ""), (section.heading.en if section.heading else "")) if x)
+        yield {"kind": "heading", "anchor": f"h-{section.id}", "label": "", "zh": zh, "en": en}
+    for p in section.paragraphs or ():
+        yield row("para", p)
+    for clause in section.clauses or ():
+        yield row("clause", clause.text, urls.clause_anchor(clause.id), clause_label(version, clause.id))

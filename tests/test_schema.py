@@ -1,0 +1,51 @@
+"""The published JSON Schema is current and accepts every real notice."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import yaml
+
+from tests.corpus import POLICIES, ROOT
+
+
+def test_published_schema_is_current():
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "schema"], capture_output=True, text=True, check=True)
+    published = (ROOT / "schema" / "notice.schema.json").read_text(encoding="utf-8")
+    assert json.loads(proc.stdout) == json.loads(published), "run: python build.py schema > schema/notice.schema.json"
+
+
+def _plain(value):
+    """YAML as JSON would carry it (dates as strings)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def test_every_notice_matches_the_published_schema():
+    schema = json.loads((ROOT / "schema" / "notice.schema.json").read_text(encoding="utf-8"))
+    files = sorted(POLICIES.glob("*/v*.yaml"))
+    assert files
+    for path in files:
+        data = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+        jsonschema.validate(data, schema)
+
+
+def test_schema_rejects_an_unknown_key():
+    schema = json.loads((ROOT / "schema" / "notice.schema.json").read_text(encoding="utf-8"))
+    path = sorted(POLICIES.glob("*/v*.yaml"))[0]
+    data = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+    data["colour"] = "red"
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as exc:
+        assert "colour" in exc.message
+    else:
+        raise AssertionError("unknown key accepted")
