@@ -155,6 +155,23 @@ class Any(Field):
         return iter(())
 
 
+class Either(Field):
+    """One of several field types (e.g. a clause number printed the same in both languages, or per language)."""
+
+    def __init__(self, *options: Field, **kw):
+        super().__init__(**kw)
+        self.options = options
+
+    def _check(self, value, path):
+        results = [list(opt.check(value, path)) for opt in self.options]
+        if any(not r for r in results):
+            return
+        yield from min(results, key=len)
+
+    def _json(self):
+        return {"anyOf": [opt.json_schema() for opt in self.options]}
+
+
 class Text(Field):
     """Bilingual text {zh, en}; both required."""
 
@@ -299,7 +316,8 @@ MEASURE = Obj({
 
 CLAUSE = Obj({
     "id": Id(),
-    "number": _opt(Str(nullable=True)),
+    "number": _opt(Either(Str(), Text(), nullable=True,
+                          description="as printed: one string, or {zh, en} when the languages differ")),
     "text": Text(),
     "units": _opt(List(UNIT)),
     "units_text": _opt(Text(nullable=True, description="the responsible-units line exactly as printed")),

@@ -65,6 +65,14 @@ def _portal_meta(v, corpus, lang):
     return ["\n".join(rows)]
 
 
+def clause_number(clause, lang: str) -> str:
+    """A clause number as printed in `lang` (a plain string is the same in both languages)."""
+    number = clause.number
+    if number is None:
+        return ""
+    return number if isinstance(number, str) else number[lang]
+
+
 def _sections(sections, lang):
     out = []
     for section in sections or ():
@@ -75,7 +83,7 @@ def _sections(sections, lang):
             out.append(head)
         out.extend(p[lang] for p in section.paragraphs or ())
         for clause in section.clauses or ():
-            number = clause.number or ""
+            number = clause_number(clause, lang)
             sep = " " if (lang == "en" and number) else ""
             out.append(f"{number}{sep}{clause.text[lang]}")
             if clause.units_text:

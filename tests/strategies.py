@@ -1,0 +1,159 @@
+"""Hypothesis strategies and invariants for any measure spec (reused by the policy-wide tests).
+
+    inputs_for(spec)            raw input dicts: mostly valid values near the spec's own numbers
+                                and dates (thresholds, caps, window edges), some junk
+    check_result(spec, result)  invariants every successful result must satisfy
+"""
+
+import datetime
+import json
+import re
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from calculators.decimals import SAFE_MAX
+from calculators.inputs import NUMBER_TYPES, read_input_spec
+
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_STEP_KINDS = {"require", "let", "tiers", "lookup", "cap", "floor", "branch", "note", "outcome"}
+
+JUNK_TEXT = ["", " ", "1e999", "1E5", "NaN", "-nan", "Infinity", "-1", "-0", "0", "9" * 40,
+             "1,2,3", "１２３", "12.345", "0x10", "1_000", "٣", "½", "2024-02-30", "2024-13-01",
+             "是", "否", "maybe", "{x.__class__}", "__import__('os')", "None", "true", "10%"]
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("title", "label", "help", "text", "fail", "note", "unit"):
+                yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        yield str(value)
+
+
+def interesting_numbers(spec) -> list:
+    """Every number the spec writes, with its neighbours: where thresholds and caps bite."""
+    found = set()
+    for text in _strings(spec.get("rules")) if isinstance(spec, dict) else ():
+        for literal in _NUMBER.findall(_DATE.sub("", text)):
+            value = Decimal(literal)
+            found |= {value + delta for delta in (Decimal("-1"), Decimal("-0.01"), 0,
+                                                  Decimal("0.01"), Decimal("1"))}
+            found |= {value * 2, value / 2}
+    return sorted(found)
+
+
+def interesting_dates(spec) -> list:
+    found = set()
+    for text in _strings(spec.get("rules")):
+        for literal in _DATE.findall(text):
+            try:
+                day = datetime.date.fromisoformat(literal)
+            except ValueError:
+                continue
+            found |= {day + datetime.timedelta(days=d) for d in (-1, 0, 1)}
+    return sorted(found)
+
+
+def _valid_number(spec, numbers):
+    places = min(NUMBER_TYPES[spec.type], 4)
+    low, high = spec.min, min(spec.max, Decimal(10) ** 9)
+    near = [n for n in numbers if spec.min <= n <= spec.max
+            and n == n.quantize(Decimal(1).scaleb(-places))]
+    choices = [st.decimals(min_value=low, max_value=high, places=places,
+                           allow_nan=False, allow_infinity=False),
+               st.sampled_from([spec.min, spec.max])]
+    if near:
+        choices.append(st.sampled_from(near))
+    values = st.one_of(*choices)
+    if spec.type == "count":
+        return values.map(lambda d: st.just(int(d)) | st.just(str(int(d)))).flatmap(lambda s: s)
+    return values.map(lambda d: format(d, "f"))
+
+
+def _valid_date(spec, dates):
+    low = spec.min or datetime.date(2020, 1, 1)
+    high = spec.max or datetime.date(2027, 12, 31)
+    near = [d for d in dates if low <= d <= high]
+    days = st.dates(low, high) | (st.sampled_from(near) if near else st.dates(low, high))
+    return days.flatmap(lambda d: st.sampled_from([d.isoformat(), d]))
+
+
+def valid_value(spec, numbers=(), dates=()):
+    """Values a careful user would enter for one InputSpec."""
+    if spec.type in NUMBER_TYPES:
+        return _valid_number(spec, numbers)
+    if spec.type == "date":
+        return _valid_date(spec, dates)
+    if spec.type == "bool":
+        return st.sampled_from([True, False, "是", "否", "yes", "no", "true", "0", "1"])
+    return st.sampled_from([c.value for c in spec.choices])
+
+
+def junk_value():
+    """Anything at all: the engine must answer with an InputError, never crash."""
+    return st.one_of(
+        st.sampled_from(JUNK_TEXT), st.text(max_size=20), st.none(), st.booleans(),
+        st.integers(), st.floats(), st.decimals(), st.dates(),
+        st.integers(-(10 ** 30), 10 ** 30).map(str),
+        st.lists(st.integers(), max_size=2))
+
+
+def inputs_for(spec, *, junk: bool = True):
+    """Raw input dicts for `spec`; with junk, some values are invalid or an unknown key appears."""
+    numbers, dates = interesting_numbers(spec), interesting_dates(spec)
+    fields = {}
+    for data in spec.get("inputs") or []:
+        input_spec, _ = read_input_spec(data)
+        good = valid_value(input_spec, numbers, dates)
+        fields[input_spec.id] = st.one_of(good, good, good, junk_value()) if junk else good
+    optional = {"zz_not_an_input": junk_value()} if junk else {}
+    return st.fixed_dictionaries(fields, optional=optional)
+
+
+def constant_cap(spec):
+    """The constant `max` of the last top-level cap on the amount, if nothing later changes it."""
+    cap, amount = None, spec.get("amount")
+    for step in spec.get("rules") or []:
+        if step.get("cap") == amount:
+            try:
+                cap = Decimal(str(step.get("max")))
+            except ArithmeticError:
+                cap = None
+        elif step.get("let") == amount or step.get("floor") == amount or "branch" in step:
+            cap = None
+    return cap if cap is not None and cap.is_finite() else None
+
+
+def check_result(spec, result) -> None:
+    """Invariants of any successful calculation."""
+    assert json.loads(json.dumps(result)) == result, "result is not plain JSON"
+    assert set(result["inputs"]) == {i["id"] for i in spec.get("inputs") or []}
+    assert all(step["kind"] in _STEP_KINDS for step in result["steps"])
+    assert all(isinstance(step["text"], str) for step in result["steps"])
+    if not result["eligible"]:
+        assert result["amount"] is None and result["amount_kind"] is None
+        assert result["reasons"] and all(result["reasons"])
+        assert result["outcomes"] == []
+        return
+    assert result["reasons"] == []
+    if spec.get("amount") is None:
+        assert result["amount"] is None
+        return
+    amount = Decimal(result["amount"])
+    places = (spec.get("rounding") or {}).get("places", 2)
+    assert amount >= 0, "amount is negative"
+    assert amount <= SAFE_MAX
+    assert amount.as_tuple().exponent == -places
+    assert result["amount_kind"] == spec["amount_kind"]
+    cap = constant_cap(spec)
+    if cap is not None:
+        assert amount <= cap.quantize(Decimal(1).scaleb(-places), rounding="ROUND_UP"), \
+            f"amount {amount} exceeds the cap {cap}"
