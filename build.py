@@ -70,11 +70,16 @@ def cmd_list(args) -> int:
     return 0
 
 
-def _find(corpus, notice_id: str, measure_id: str, version: int | None = None):
+def _find(corpus, notice_id: str, measure_id: str, version: int | None = None, on: str | None = None):
     notice = corpus.notice(notice_id)
     if notice is None:
         raise SystemExit(_fail(f"unknown notice '{notice_id}' (see: python build.py list)", 2))
-    v = notice.version(version) if version else notice.latest
+    if on:
+        v = lifecycle.version_on(notice, corpus, dt.date.fromisoformat(on))
+        if v is None:
+            raise SystemExit(_fail(f"no version of {notice_id} was in force on {on}", 2))
+    else:
+        v = notice.version(version) if version else notice.latest
     if v is None:
         raise SystemExit(_fail(f"{notice_id} has no version {version}", 2))
     _, measure = v.measure(measure_id)
@@ -113,7 +118,7 @@ def cmd_describe(args) -> int:
 
 def cmd_calc(args) -> int:
     corpus = _corpus()
-    version, measure = _find(corpus, args.notice, args.measure, args.version)
+    version, measure = _find(corpus, args.notice, args.measure, args.version, args.on)
     inputs = {}
     for item in args.input or ():
         if "=" not in item:
@@ -208,6 +213,7 @@ def main(argv=None) -> int:
         p.add_argument("--lang", choices=("zh", "en"), default="zh")
         if name == "calc":
             p.add_argument("--input", action="append", metavar="ID=VALUE")
+            p.add_argument("--on", metavar="YYYY-MM-DD", help="use the version in force on this day")
 
     p = sub.add_parser("text", help="a notice as plain text in document order")
     p.add_argument("notice")

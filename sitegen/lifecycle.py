@@ -63,3 +63,11 @@ def in_force_on(corpus, on: dt.date):
             if status(version, corpus, on) == "in_force":
                 out.append((notice, version))
     return out
+
+
+def version_on(notice, corpus, on: dt.date):
+    """The version of `notice` in force on the day `on`, or None (a draft is never in force)."""
+    for version in reversed(notice.versions):
+        if status(version, corpus, on) == "in_force":
+            return version
+    return None

@@ -74,7 +74,7 @@ def _valid_number(spec, numbers):
         choices.append(st.sampled_from(near))
     values = st.one_of(*choices)
     if spec.type == "count":
-        return values.map(lambda d: st.just(int(d)) | st.just(str(int(d)))).flatmap(lambda s: s)
+        return values.flatmap(lambda d: st.sampled_from([int(d), str(int(d))]))
     return values.map(lambda d: format(d, "f"))
 
 
