@@ -51,6 +51,11 @@ class Entry:
 
 # ---- formatting helpers exposed to templates ------------------------------------------------------
 
+def as_date(value) -> dt.date | None:
+    """Dates the model leaves as ISO strings (e.g. a measure's application window) become dates."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def text_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").split("\n") if line.strip()]
 
@@ -106,8 +111,8 @@ class Renderer:
             "build_date": self.build_date,
             "t": lambda key, **values: ui(key, lang, **values),
             "tx": tx, "link": link, "lines": text_lines,
-            "date": lambda d: format_date(d, lang),
-            "date_or": lambda d: format_date(d, lang) if d else ui("not_given", lang),
+            "date": lambda d: format_date(as_date(d), lang),
+            "date_or": lambda d: format_date(as_date(d), lang) if d else ui("not_given", lang),
             "join": lambda items: ("、" if lang == "zh" else "; ").join(tx(i) for i in items or ()),
             **extra,
         }

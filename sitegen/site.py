@@ -32,8 +32,13 @@ class SiteBuildError(RuntimeError):
     pass
 
 
-def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool = True) -> None:
-    """Render every notice (every version, zh and en) and build the site into `out_dir`."""
+def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool = True,
+               calculators: bool = True) -> None:
+    """Render every notice (every version, zh and en) and build the site into `out_dir`.
+
+    `index_search=False` and `calculators=False` skip the search index and the Pyodide runtime
+    (tests of the pages alone).
+    """
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-build-", dir=out_dir.parent))
@@ -50,7 +55,7 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
         write_redirect(site, "zh/", urls.home("zh"))
         exports.write_data(corpus, site, status_of=status_of)
         exports.write_feeds(corpus, site, site_url=config["site_url"] or "/", status_of=status_of)
-        if importlib.util.find_spec("sitegen.pyodide_bundle") is not None:
+        if calculators and importlib.util.find_spec("sitegen.pyodide_bundle") is not None:
             from sitegen import pyodide_bundle
             pyodide_bundle.bundle(corpus, site)
         if index_search:

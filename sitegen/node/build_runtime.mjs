@@ -1,5 +1,6 @@
 // Build-time steps that must run inside Pyodide itself (called by sitegen/pyodide_bundle.py):
 //   node build_runtime.mjs compile  <job.json>   .py → .pyc in the stdlib zip and the engine wheel
+//   node build_runtime.mjs trace    <job.json>   which stdlib modules the engine's run imports
 //   node build_runtime.mjs snapshot <job.json>   memory snapshot taken after importing the engine
 //   node build_runtime.mjs compress <job.json>   brotli + gzip copies of each file (maximum quality)
 // job.json: see the function for each command. Every failure exits 1 with one line on stderr.
@@ -30,18 +31,43 @@ async function compile(job) {
   return report;
 }
 
-// job: {pyodideDir, stdlib, lockFile, packageBaseUrl, package, warmup: python source, out}
+// Boot from the given stdlib, load the engine by name from the lock, run the warm-up.
+// job: {pyodideDir, stdlib, lock: {...}, packageBaseUrl, package, warmup: python, jobs: JSON text}
+async function bootEngine(job, extra = {}) {
+  const py = await boot(job.pyodideDir, {
+    stdLibURL: job.stdlib,
+    lockFileContents: job.lock,
+    packageBaseUrl: job.packageBaseUrl + path.sep,
+    env: { PYTHONHASHSEED: "0" },
+    ...extra,
+  });
+  await py.loadPackage(job.package, { messageCallback: () => {}, errorCallback: (m) => (warnings += m + "\n") });
+  py.globals.set("WARMUP_JOBS", job.jobs);
+  py.runPython(job.warmup); // raises if `import calculators` failed (loadPackage only warns)
+  return py;
+}
+
+// Which stdlib files the boot, the engine and an error's traceback import (→ the cut stdlib).
+async function trace(job) {
+  const py = await bootEngine(job);
+  try {
+    py.runPython("raise ValueError('traced error path')");
+  } catch (err) {
+    /* expected: formatting it imported traceback and friends */
+  }
+  const files = py.runPython(`
+import sys
+[f for f in (getattr(m, "__file__", None) for m in list(sys.modules.values())) if f]
+`).toJs();
+  const zip = files.filter((f) => f.includes(".zip/")).map((f) => f.slice(f.indexOf(".zip/") + 5));
+  return { modules: zip };
+}
+
+// job: as bootEngine, plus {expectHeap, out}.
 // The heap must still be at its initial size when the snapshot is taken, or restoring it in the
 // browser throws "RangeError: offset is out of bounds"; we check that here instead.
 async function snapshot(job) {
-  const py = await boot(job.pyodideDir, {
-    stdLibURL: job.stdlib,
-    lockFileContents: await readFile(job.lockFile, "utf8"),
-    packageBaseUrl: job.packageBaseUrl + path.sep,
-    _makeSnapshot: true,
-  });
-  await py.loadPackage(job.package, { messageCallback: () => {} });
-  py.runPython(job.warmup);
+  const py = await bootEngine(job, { _makeSnapshot: true });
   const heap = py._module.HEAP8.length;
   if (heap !== job.expectHeap) {
     throw new Error(`heap grew to ${heap} bytes (expected ${job.expectHeap}); the snapshot would not restore`);
@@ -71,7 +97,7 @@ async function compress(job) {
   return report;
 }
 
-const commands = { compile, snapshot, compress };
+const commands = { compile, trace, snapshot, compress };
 const [cmd, jobFile] = process.argv.slice(2);
 try {
   if (!commands[cmd]) throw new Error(`unknown command ${cmd}; use ${Object.keys(commands).join("|")}`);

@@ -1,0 +1,298 @@
+"""Put the calculator's browser runtime into a built site: Pyodide, the engine wheel, the specs.
+
+    site/assets/specs/<notice>/v<k>.json     every computable measure of that version (measure_spec)
+    site/assets/pyodide/<digest>/            self-hosted runtime, immutable (name = digest of content)
+        pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm   from the npm package `pyodide` (package-lock.json)
+        python_stdlib.zip                    .pyc only, cut to the modules the engine's run imports
+        zhengce_calculators-0+<h>-py3-none-any.whl     the engine, .pyc only, sha256 in the lock
+        pyodide-lock.json                    that one package (also inlined in calculator.js)
+        snapshot.bin                         memory after importing the engine (fast start)
+        *.br, *.gz                           pre-compressed copies for the server
+    site/assets/calculator/
+        calculator.js                        fixed name (the pages include it), runtime manifest inlined
+        calculator.css
+        worker.<h>.js                        the Web Worker
+
+The slow steps run inside Pyodide under Node (sitegen/node/build_runtime.mjs) and are cached in
+build/pyodide-cache/ by a digest of their inputs, so a rebuild with an unchanged engine is quick.
+No step fetches anything: the runtime comes from node_modules/ (`npm ci`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen import wheel
+from sitegen.model import thaw
+from sitegen.specs import measure_spec, version_specs
+
+REPO = Path(__file__).resolve().parent.parent
+PYODIDE_DIR = REPO / "node_modules" / "pyodide"
+PYODIDE_VERSION = "314.0.7"      # = package.json; the snapshot format is private to this version
+NODE_SCRIPT = Path(__file__).resolve().parent / "node" / "build_runtime.mjs"
+WEB_DIR = REPO / "calculators" / "web"
+CACHE = REPO / "build" / "pyodide-cache"
+
+DIST = "zhengce-calculators"
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+STDLIB, LOCK, SNAPSHOT = "python_stdlib.zip", "pyodide-lock.json", "snapshot.bin"
+INITIAL_HEAP = 30 * 1024 * 1024  # Pyodide's initial memory; a snapshot must not outgrow it
+COMPRESSIBLE = (".mjs", ".wasm", ".zip", ".json", ".bin")
+# Always in the cut stdlib, imported or not: what a traceback needs when the engine fails.
+STDLIB_KEEP = ("traceback", "linecache", "tokenize", "token", "codecs", "encodings/__init__",
+               "encodings/aliases", "encodings/utf_8", "encodings/ascii", "encodings/latin_1")
+
+WARMUP = """
+import random, json
+random.seed(0)                         # the snapshot freezes it: make it the same every build
+import calculators, calculators.web.bridge
+from calculators.web.bridge import calculate_json
+for job in json.loads(WARMUP_JOBS):
+    calculate_json(json.dumps(job["spec"]), json.dumps(job["inputs"]), job["lang"])
+"""
+
+
+class BundleError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """A finished runtime folder (cached) and what the browser needs to know about it."""
+    folder: Path
+    digest: str
+    wheel: str
+    lock: dict
+    snapshot: bool
+
+
+# ---- entry point used by sitegen.site.build_site ------------------------------------------------
+
+def bundle(corpus, site_dir: Path) -> Runtime:
+    site_dir = Path(site_dir)
+    jobs = golden_jobs(corpus)
+    runtime = build_runtime(jobs)
+    write_specs(corpus, site_dir / "assets" / "specs")
+    target = site_dir / "assets" / "pyodide" / runtime.digest
+    shutil.copytree(runtime.folder, target, dirs_exist_ok=True)
+    install_web(runtime, site_dir / "assets" / "calculator")
+    return runtime
+
+
+def golden_jobs(corpus, langs=("zh", "en")) -> list[dict]:
+    """Every golden case as {spec, inputs, lang}, plus each measure once with no input."""
+    jobs, seen = [], set()
+    for notice in corpus.notices:
+        for case in notice.cases:
+            version = notice.version(case.version) if case.version else notice.latest
+            _, measure = version.measure(case.measure)
+            spec = measure_spec(version, measure)
+            for lang in langs:
+                jobs.append({"name": f"{notice.id}/v{version.version}/{measure.id}/{case.name}",
+                             "spec": spec, "inputs": thaw(case.inputs), "lang": lang})
+            key = (notice.id, version.version, str(measure.id))
+            if key not in seen:
+                seen.add(key)
+                jobs.append({"name": f"{notice.id}/v{version.version}/{measure.id}/(empty)",
+                             "spec": spec, "inputs": {}, "lang": "zh"})
+    return jobs
+
+
+def write_specs(corpus, out: Path) -> list[Path]:
+    written = []
+    for notice in corpus.notices:
+        for version in notice.versions:
+            specs = version_specs(version)
+            if not specs:
+                continue
+            path = out / notice.id / f"v{version.version}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(_json(specs), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+# ---- the runtime folder ---------------------------------------------------------------------
+
+def build_runtime(jobs: list[dict]) -> Runtime:
+    """Compile, cut, snapshot and compress; each stage cached by the digest of its inputs."""
+    _check_pyodide()
+    files = wheel.package_files(REPO / "calculators")
+    version = wheel.source_version(files)
+    tools = _digest(NODE_SCRIPT.read_bytes(), (NODE_SCRIPT.parent / "pycompile.py").read_bytes(),
+                    Path(__file__).read_bytes(), *(_file_digest(PYODIDE_DIR / f) for f in (*RUNTIME_FILES, STDLIB)))
+
+    # 1. .py → .pyc for the whole stdlib and the engine (Pyodide's own interpreter compiles them).
+    compiled = _cached("compiled", _digest(tools, version), lambda d: _compile(d, files, version))
+    whl = wheel.wheel_name(DIST, version)
+    lock = _lock(whl, version, compiled / whl)
+    # 2. Which stdlib modules the engine's run imports (all golden cases, both languages).
+    warm = _json(jobs)
+    traced = _cached("traced", _digest(tools, version, warm), lambda d: _trace(d, compiled, lock, whl, warm))
+    needed = json.loads((traced / "modules.json").read_text())
+    # 3. The runtime folder: cut stdlib, wheel, lock, snapshot; named by the digest of its inputs.
+    key = _digest(tools, version, _json(needed))
+    folder = _cached("runtime", key, lambda d: _assemble(d, compiled, whl, lock, needed))
+    return Runtime(folder=folder, digest=key[:16], wheel=whl, lock=lock,
+                   snapshot=(folder / SNAPSHOT).is_file())
+
+
+def _compile(out: Path, files: dict[str, bytes], version: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = wheel.write_wheel(Path(tmp), DIST, version, files)
+        raw = Path(tmp) / "compiled.whl"
+        _node("compile", {"pyodideDir": str(PYODIDE_DIR), "zips": [
+            {"src": str(PYODIDE_DIR / STDLIB), "dst": str(out / STDLIB), "compression": zipfile.ZIP_STORED},
+            {"src": str(src), "dst": str(raw), "compression": zipfile.ZIP_DEFLATED}]})
+        # Re-wrap so RECORD names the .pyc files with their hashes.
+        wheel.write_wheel(out, DIST, version, wheel.read_files(raw))
+
+
+def _trace(out: Path, compiled: Path, lock: dict, whl: str, warm: str) -> None:
+    report = _node("trace", {"pyodideDir": str(PYODIDE_DIR), "stdlib": str(compiled / STDLIB),
+                             "lock": lock, "packageBaseUrl": str(compiled), "package": DIST,
+                             "warmup": WARMUP, "jobs": warm})
+    (out / "modules.json").write_text(_json(sorted(report["modules"])))
+
+
+def _assemble(out: Path, compiled: Path, whl: str, lock: dict, needed: list[str]) -> None:
+    for name in RUNTIME_FILES:
+        shutil.copy(PYODIDE_DIR / name, out / name)
+    shutil.copy(compiled / whl, out / whl)
+    (out / LOCK).write_text(_json(lock))
+    cut_stdlib(compiled / STDLIB, out / STDLIB, needed)
+    # The snapshot warm-up must not depend on the policies (or every edit would redo it): it
+    # imports the engine and runs one tiny measure through the bridge.
+    _node("snapshot", {"pyodideDir": str(PYODIDE_DIR), "stdlib": str(out / STDLIB),
+                       "lock": lock, "packageBaseUrl": str(out), "package": DIST,
+                       "warmup": WARMUP, "jobs": _json(SNAPSHOT_JOBS), "expectHeap": INITIAL_HEAP,
+                       "out": str(out / SNAPSHOT)})
+    _node("compress", {"files": [str(p) for p in sorted(out.iterdir()) if p.suffix in COMPRESSIBLE]})
+
+
+SNAPSHOT_JOBS = [{"lang": lang, "inputs": inputs, "spec": {
+    "notice": "warmup", "version": 1, "id": "1", "title": {"zh": "预热", "en": "Warm-up"},
+    "beneficiary": "enterprise", "calculator": True, "currency": "CNY",
+    "rounding": {"places": 2, "mode": "half_up"}, "amount_kind": "up_to", "amount": "amount",
+    "inputs": [{"id": "n", "type": "count", "label": {"zh": "人数", "en": "People"}, "min": 0},
+               {"id": "d", "type": "date", "label": {"zh": "日期", "en": "Date"}}],
+    "rules": [{"require": "d >= date('2024-01-01')", "cite": "1",
+               "text": {"zh": "日期", "en": "Date"}, "fail": {"zh": "日期不符", "en": "Wrong date"}},
+              {"let": "amount", "expr": "n * 500", "cite": "1", "text": {"zh": "{n}×500", "en": "{n}×500"}},
+              {"cap": "amount", "max": "10000", "cite": "1", "text": {"zh": "上限", "en": "Cap"}}],
+}} for lang in ("zh", "en") for inputs in ({"n": "30", "d": "2024-02-01"}, {"n": "-1", "d": "x"}, {})]
+
+
+def cut_stdlib(src: Path, dst: Path, needed: list[str]) -> None:
+    """Keep the traced modules (plus STDLIB_KEEP and package __init__s), drop the rest.
+
+    Entries keep the compiled zip's order, dates and compression: the result is reproducible.
+    """
+    keep = {m + ".pyc" for m in STDLIB_KEEP} | set(needed)
+    for name in list(keep):
+        parts = name.split("/")[:-1]
+        keep |= {"/".join(parts[:i]) + "/__init__.pyc" for i in range(1, len(parts) + 1)}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            if info.filename in keep or info.filename.endswith("/"):
+                zout.writestr(info, zin.read(info))
+
+
+def _lock(whl: str, version: str, path: Path) -> dict:
+    """pyodide-lock.json with just the engine: the stock one lists 357 packages we do not ship."""
+    stock = json.loads((PYODIDE_DIR / LOCK).read_text())
+    entry = {"name": DIST, "version": version, "file_name": whl, "install_dir": "site",
+             "sha256": _file_digest(path), "package_type": "package", "imports": ["calculators"],
+             "depends": [], "unvendored_tests": False}
+    return {"info": stock["info"], "packages": {DIST: entry}}
+
+
+# ---- the browser side -------------------------------------------------------------------------
+
+def install_web(runtime: Runtime, out: Path) -> None:
+    """worker.<h>.js, calculator.css, and calculator.js with the runtime manifest inlined."""
+    out.mkdir(parents=True, exist_ok=True)
+    worker = (WEB_DIR / "worker.js").read_bytes()
+    worker_name = f"worker.{_digest(worker)[:12]}.js"
+    (out / worker_name).write_bytes(worker)
+    shutil.copy(WEB_DIR / "calculator.css", out / "calculator.css")
+    manifest = {
+        "worker": worker_name,                                # relative to calculator.js
+        "runtime": f"../pyodide/{runtime.digest}/",           # relative to calculator.js
+        "specs": "../specs/",
+        "stdlib": STDLIB,
+        "snapshot": SNAPSHOT if runtime.snapshot else None,
+        "package": DIST,
+        "lock": runtime.lock,
+        "pyodideVersion": PYODIDE_VERSION,
+    }
+    source = (WEB_DIR / "calculator.js").read_text(encoding="utf-8")
+    marker = "/*@MANIFEST@*/null"
+    if marker not in source:
+        raise BundleError(f"{WEB_DIR / 'calculator.js'}: manifest marker {marker} not found")
+    (out / "calculator.js").write_text(source.replace(marker, _json(manifest)), encoding="utf-8")
+
+
+# ---- helpers --------------------------------------------------------------------------------------
+
+def _check_pyodide() -> None:
+    meta = PYODIDE_DIR / "package.json"
+    if not meta.is_file():
+        raise BundleError(f"{PYODIDE_DIR}: missing; run `npm ci` in {REPO} (package-lock.json pins pyodide)")
+    found = json.loads(meta.read_text())["version"]
+    if found != PYODIDE_VERSION:
+        raise BundleError(f"{meta}: pyodide {found} installed, {PYODIDE_VERSION} expected; run `npm ci`")
+
+
+def _cached(stage: str, key: str, make) -> Path:
+    """CACHE/<stage>/<key>/, made by make(tmp_dir) and moved into place only once complete."""
+    final = CACHE / stage / key[:24]
+    if final.is_dir():
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{key[:8]}-", dir=final.parent))
+    try:
+        make(tmp)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not final.is_dir():
+            raise
+    return final
+
+
+def _node(command: str, job: dict) -> dict | list:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(job, f)
+    try:
+        proc = subprocess.run(["node", str(NODE_SCRIPT), command, f.name], capture_output=True, text=True)
+    except FileNotFoundError as err:
+        raise BundleError("node not found: Node 20 is needed to build the calculator runtime") from err
+    finally:
+        Path(f.name).unlink()
+    if proc.returncode != 0:
+        raise BundleError(f"{NODE_SCRIPT.name} {command} failed:\n{proc.stderr.strip()}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

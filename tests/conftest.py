@@ -1,0 +1,84 @@
+"""Shared fixtures: the real site built once per session, served on loopback, and a browser.
+
+- `built_site`: Path of the site built from policies/ (build date fixed: BUILD_DATE), with the
+  calculators' Pyodide runtime unless ZHENGCE_TEST_CALCULATORS=0.
+- `site_url`: base URL ("http://127.0.0.1:PORT/") of that site, served by sitegen.serve.
+- `browser`: headless Chromium (/usr/bin/chromium) through Playwright; skipped if absent.
+- `page`: a fresh page whose requests off the site's own origin are blocked and recorded in
+  `page.offsite` (tests assert it stays empty), with console errors in `page.errors`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+BUILD_DATE = dt.date(2024, 3, 1)
+
+
+@pytest.fixture(scope="session")
+def site_corpus():
+    from sitegen.readers import load_policies
+    policies = Path(os.environ.get("ZHENGCE_POLICIES", ROOT / "policies"))
+    return load_policies(policies, seeds_dir=ROOT.parent / "shared" / "seeds", run_cases=False)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, site_corpus) -> Path:
+    from sitegen.site import build_site
+    out = tmp_path_factory.mktemp("built") / "site"
+    # ZHENGCE_TEST_CALCULATORS=0 leaves out the Pyodide runtime (faster; pages and search only).
+    build_site(site_corpus, out, build_date=BUILD_DATE,
+               calculators=os.environ.get("ZHENGCE_TEST_CALCULATORS", "1") != "0")
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    from sitegen.serve import serve_in_thread
+    server, url = serve_in_thread(built_site, "127.0.0.1", 0)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    pg = context.new_page()
+    pg.offsite = []
+    pg.errors = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith(origin) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            pg.offsite.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()

@@ -1,0 +1,278 @@
+"""Build tests: every notice in both languages, links that resolve, escaping, exports, atomicity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+
+from sitegen import search as search_module
+from sitegen import synthetic, urls
+from sitegen.model import thaw
+from sitegen.readers import load_policies
+from sitegen.site import SiteBuildError, build_site
+
+BUILD_DATE = dt.date(2024, 3, 1)
+EVIL = '<script>alert("x")</script> & <b>bold</b>'
+
+
+class Parsed(HTMLParser):
+    """Collects what the checks need from one HTML file."""
+
+    def __init__(self):
+        super().__init__()
+        self.lang = None
+        self.ids, self.links, self.scripts, self.meta = set(), [], [], {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "script":
+            self.scripts.append(a)
+        if tag == "meta" and a.get("http-equiv"):
+            self.meta[a["http-equiv"].lower()] = a.get("content")
+        for attr in ("href", "src"):
+            if a.get(attr) is not None:
+                self.links.append((tag, attr, a[attr]))
+
+
+def parse(path: Path) -> Parsed:
+    p = Parsed()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def html_files(site: Path):
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+def resolve(site: Path, page: Path, href: str) -> Path:
+    path = unquote(urlsplit(href).path)
+    target = (page.parent / path).resolve() if path else page
+    return target / "index.html" if target.is_dir() else target
+
+
+# ---- the real site ---------------------------------------------------------------------------
+
+def test_every_notice_and_version_in_both_languages(built_site, site_corpus):
+    assert site_corpus.notices, "policies/ has no notice"
+    for notice in site_corpus.notices:
+        for lang in urls.LANGS:
+            latest = parse(built_site / urls.notice(lang, notice.id) / "index.html")
+            assert latest.lang == urls.HTML_LANG[lang]
+            for v in notice.versions:
+                if v is not notice.latest:
+                    assert (built_site / urls.notice(lang, notice.id, v.version) / "index.html").is_file()
+            # every clause has its permalink anchor, every measure its box
+            for clause in notice.latest.clauses():
+                assert urls.clause_anchor(clause.id) in latest.ids, (notice.id, lang, clause.id)
+            for _, m in notice.latest.measures():
+                assert urls.measure_anchor(m.id) in latest.ids, (notice.id, lang, m.id)
+            assert (built_site / urls.parallel(lang, notice.id) / "index.html").is_file()
+
+
+def test_notice_text_in_its_language(built_site, site_corpus):
+    for notice in site_corpus.notices:
+        v = notice.latest
+        first = next(v.clauses())
+        for lang in urls.LANGS:
+            text = (built_site / urls.notice(lang, notice.id) / "index.html").read_text(encoding="utf-8")
+            assert _escaped(v.title[lang]) in text
+            # the first line of the first clause, as the page prints it
+            assert _escaped(first.text[lang].split("\n")[0].strip()) in text
+
+
+def _escaped(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+
+
+def test_page_language_matches_folder(built_site):
+    for path in html_files(built_site):
+        rel = path.relative_to(built_site).as_posix()
+        p = parse(path)
+        if p.meta.get("refresh"):
+            continue
+        expected = "en" if rel.startswith("en/") else ("zh-CN" if rel.startswith("zh/") or "/" not in rel else None)
+        if expected:
+            assert p.lang == expected, rel
+
+
+def test_links_and_anchors_resolve(built_site):
+    ids_of: dict[Path, set] = {}
+    problems = []
+    for path in html_files(built_site):
+        p = parse(path)
+        ids_of[path.resolve()] = p.ids
+    for path in html_files(built_site):
+        for tag, attr, href in parse(path).links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("//", "mailto:")):
+                if tag != "a":
+                    problems.append(f"{path}: off-site {tag} {attr}={href}")
+                continue
+            target = resolve(built_site, path, href)
+            if not target.exists():
+                problems.append(f"{path.relative_to(built_site)}: {href} -> missing {target}")
+            elif parts.fragment and target.suffix == ".html":
+                ids = ids_of.get(target.resolve(), set())
+                if parts.fragment not in ids:
+                    problems.append(f"{path.relative_to(built_site)}: {href} -> no #{parts.fragment}")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_no_template_leaks_and_no_inline_scripts(built_site):
+    leak = re.compile(r"\{\{|\{%|\bUndefined\b|>None<|zc_raw|calc-slot\" data-measure=\"None")
+    for path in html_files(built_site):
+        text = path.read_text(encoding="utf-8")
+        assert not leak.search(text), (path, leak.search(text).group(0))
+        p = parse(path)
+        if p.meta.get("refresh"):
+            continue
+        assert "script-src 'self' 'wasm-unsafe-eval'" in p.meta.get("content-security-policy", ""), path
+        for script in p.scripts:
+            assert script.get("src") or script.get("type") == "application/json", (path, script)
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+
+
+def test_listings_home_and_search_page(built_site, site_corpus):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    newest = max(site_corpus.notices, key=lambda n: (n.latest.dates.written or dt.date.min))
+    assert urls.relative("", urls.notice("zh", newest.id)) in home
+    for lang in urls.LANGS:
+        for facet in ("region", "year", "issuer", "status"):
+            index = built_site / urls.listing(lang, facet) / "index.html"
+            assert index.is_file()
+        listed = "".join(p.read_text(encoding="utf-8")
+                         for p in (built_site / lang / "browse" / "year").rglob("index.html"))
+        for notice in site_corpus.notices:
+            assert f"n/{notice.id}/" in listed, (lang, notice.id)
+        assert (built_site / urls.search(lang) / "index.html").is_file()
+    assert (built_site / "zh" / "index.html").read_text().count('http-equiv="refresh"') == 1
+
+
+def test_open_data(built_site, site_corpus):
+    schema = json.loads((built_site / "data" / "notice.schema.json").read_text(encoding="utf-8"))
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    index = json.loads((built_site / "data" / "index.json").read_text(encoding="utf-8"))
+    assert [n["id"] for n in index["notices"]] == [n.id for n in site_corpus.notices]
+    for notice in site_corpus.notices:
+        for v in notice.versions:
+            data = json.loads((built_site / urls.data(notice.id, v.version)).read_text(encoding="utf-8"))
+            assert data == thaw(v.data)
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    for notice in site_corpus.notices:
+        assert f"/en/n/{notice.id}/</loc>" in sitemap
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for lang in urls.LANGS:
+        feed = ET.parse(built_site / urls.feed(lang)).getroot()
+        entries = feed.findall("a:entry", ns)
+        assert len(entries) == min(len(site_corpus.notices), 50)
+        titles = {e.find("a:title", ns).text for e in entries}
+        assert {n.latest.title[lang] for n in site_corpus.notices} >= titles
+
+
+def test_search_index_per_language(built_site):
+    bundle = built_site / "pagefind"
+    metas = {p.name.split("_")[0] for p in bundle.glob("pagefind.*.pf_meta")}
+    assert metas == {"pagefind.en", "pagefind.zh-cn"}
+
+
+def test_notice_page_size(built_site, site_corpus):
+    for notice in site_corpus.notices:
+        size = (built_site / urls.notice("zh", notice.id) / "index.html").stat().st_size
+        assert size < 300_000, (notice.id, size)
+
+
+# ---- small synthetic builds ------------------------------------------------------------------
+
+def _small_corpus(root: Path, count: int = 3, evil: bool = False):
+    synthetic.write_corpus(root, count)
+    if evil:
+        path = root / "synthetic-0000" / "v1.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["title"]["en"] = EVIL
+        data["title"]["zh"] = "【合成】" + EVIL
+        data["body"][0]["clauses"][0]["text"] = {"zh": EVIL, "en": EVIL}
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return load_policies(root, run_cases=False)
+
+
+def test_notice_text_is_escaped(tmp_path):
+    corpus = _small_corpus(tmp_path / "policies", evil=True)
+    site = tmp_path / "site"
+    build_site(corpus, site, build_date=BUILD_DATE, index_search=False, calculators=False)
+    for lang in urls.LANGS:
+        for page in (urls.notice(lang, "synthetic-0000"), urls.parallel(lang, "synthetic-0000"), urls.home(lang)):
+            text = (site / page / "index.html").read_text(encoding="utf-8")
+            assert "alert" in text, page
+            assert '<script>alert' not in text and "<b>bold" not in text, page
+            assert "&lt;script&gt;alert" in text, page
+    data = json.loads((site / urls.data("synthetic-0000")).read_text(encoding="utf-8"))
+    assert data["title"]["en"] == EVIL
+    assert "<script>alert" not in (site / urls.feed("en")).read_text(encoding="utf-8")
+
+
+def test_status_banner_follows_build_date(tmp_path):
+    corpus = _small_corpus(tmp_path / "policies", count=2)
+    v = corpus.notice("synthetic-0001").latest      # final; valid one year from its written date
+    cases = {v.dates.valid_from - dt.timedelta(days=1): "not_yet", v.dates.valid_from: "in_force",
+             v.dates.valid_to + dt.timedelta(days=1): "expired"}
+    for day, expected in cases.items():
+        site = tmp_path / f"site-{expected}"
+        build_site(corpus, site, build_date=day, index_search=False, calculators=False)
+        text = (site / urls.notice("en", "synthetic-0001") / "index.html").read_text(encoding="utf-8")
+        assert f"zc-banner--{expected}" in text, (day, expected)
+    assert corpus.notice("synthetic-0000").latest.stage == "final"
+
+
+def test_build_is_reproducible(tmp_path):
+    corpus = _small_corpus(tmp_path / "policies")
+    a, b = tmp_path / "a", tmp_path / "b"
+    build_site(corpus, a, build_date=BUILD_DATE, calculators=False)
+    build_site(corpus, b, build_date=BUILD_DATE, calculators=False)
+    cmp = filecmp.dircmp(a, b)
+    def diffs(c):
+        out = c.diff_files + c.left_only + c.right_only
+        for sub in c.subdirs.values():
+            out += diffs(sub)
+        return out
+    assert diffs(cmp) == []
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
+
+
+def test_failed_build_keeps_previous_site(tmp_path, monkeypatch):
+    corpus = _small_corpus(tmp_path / "policies", count=1)
+    site = tmp_path / "site"
+    build_site(corpus, site, build_date=BUILD_DATE, index_search=False, calculators=False)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+
+    def broken(site_dir):
+        raise search_module.SearchIndexError("simulated failure")
+
+    monkeypatch.setattr(search_module, "index_site", broken)
+    with pytest.raises(search_module.SearchIndexError):
+        build_site(corpus, site, build_date=dt.date(2030, 1, 1), calculators=False)
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+    assert "2030" not in (site / urls.notice("zh", "synthetic-0000") / "index.html").read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")], "temporary folder left behind"
+
+
+def test_two_pages_on_one_path_fail(tmp_path, monkeypatch):
+    from sitegen import pages
+    corpus = _small_corpus(tmp_path / "policies", count=1)
+    original = pages.Renderer.all_pages
+    monkeypatch.setattr(pages.Renderer, "all_pages", lambda self: original(self) * 2)
+    with pytest.raises(SiteBuildError, match="two pages"):
+        build_site(corpus, tmp_path / "site", build_date=BUILD_DATE, index_search=False, calculators=False)
