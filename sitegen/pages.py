@@ -181,6 +181,7 @@ class Renderer:
                                          if other_v.version == notice.latest.version
                                          else urls.notice(lang, notice.id, other_v.version)),
             clause_label=lambda cid: clause_label(version, cid),
+            target=lambda tid: self.target(version, tid, lang),
             notes_for=lambda cid: [a for a in anns if a.target is not None and str(a.target) == str(cid)],
             measure_list=lambda ms: ([str(m.id) for _, m in version.measures()] if ms == "*"
                                      else [str(m) for m in ms]),
@@ -194,6 +195,20 @@ class Renderer:
         return Page(url=url, lang=lang, title=version.title[lang], body=self.render("notice.html", ctx),
                     alt=other, toc=tuple(toc), indexed=is_latest,
                     description=" · ".join(x for x in (version.doc_number, ctx["join"](version.issuers)) if x))
+
+    def target(self, version, target_id, lang: str) -> tuple[str, str]:
+        """(anchor, label) of the clause, section or attachment an annotation or relation cites."""
+        tid = str(target_id)
+        if version.clause(tid) is not None:
+            return urls.clause_anchor(tid), ui("item", lang, n=clause_label(version, tid))
+        for section in version.sections():
+            if str(section.id) == tid:
+                label = " ".join(x[lang] for x in (section.number, section.heading) if x)
+                return f"s-{tid}", label or tid
+        for att in version.attachments or ():
+            if str(att.id) == tid:
+                return f"att-{tid}", (att.label or att.title)[lang]
+        return "title", tid
 
     def attachment_title(self, lang: str):
         def title(notice_id: str) -> str:

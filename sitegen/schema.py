@@ -362,7 +362,7 @@ RELATION = Obj({
 })
 
 PRINT_ELEMENTS = ("portal_meta", "masthead", "doc_number", "title", "addressees", "preamble", "body",
-                  "closing", "signatories", "date", "attachments", "cc", "printed")
+                  "closing", "signatories", "date", "notes", "attachments", "cc", "printed")
 
 NOTICE = Obj({
     "id": Id(description="Notice id, equal to its folder name"),
@@ -386,6 +386,8 @@ NOTICE = Obj({
     "body": List(SECTION),
     "closing": _opt(List(Text())),
     "signatories": _opt(List(Text())),
+    "signatories_text": _opt(Text(nullable=True, description="the signature block exactly as printed, when it is not one name per line")),
+    "notes": _opt(List(Text(), description="附注, printed after the date")),
     "signed_date": _opt(Date(nullable=True)),
     "attachments": _opt(List(ATTACHMENT)),
     "cc": _opt(List(Text())),

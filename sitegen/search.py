@@ -7,6 +7,7 @@ the figures. Only notice pages carry `data-pagefind-body`, so listings and chrom
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -23,5 +24,10 @@ def index_site(site_dir: Path) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({proc.returncode}): {proc.stderr or proc.stdout}")
-    if not (site_dir / "pagefind" / "pagefind.js").is_file():
+    entry = site_dir / "pagefind" / "pagefind-entry.json"
+    if not entry.is_file():
         raise SearchIndexError(f"pagefind wrote no bundle in {site_dir / 'pagefind'}")
+    # Pagefind lists the languages in a varying order: sort them so builds are byte-identical.
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["languages"] = dict(sorted(data["languages"].items()))
+    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -8,7 +8,7 @@ source document.
 from __future__ import annotations
 
 DEFAULT_ORDER = ("masthead", "doc_number", "title", "addressees", "preamble", "body", "closing",
-                 "signatories", "date", "attachments", "cc", "printed")
+                 "signatories", "date", "notes", "attachments", "cc", "printed")
 
 LABELS = {
     "index_no": {"zh": "索引号：", "en": "Index number: "},
@@ -121,7 +121,9 @@ _ELEMENTS = {
     "preamble": lambda v, c, lang: [p[lang] for p in v.preamble or ()],
     "body": lambda v, c, lang: _sections(v.body, lang),
     "closing": lambda v, c, lang: [p[lang] for p in v.closing or ()],
-    "signatories": lambda v, c, lang: [s[lang] for s in v.signatories or ()],
+    "signatories": lambda v, c, lang: ([v.signatories_text[lang]] if v.signatories_text
+                                       else [s[lang] for s in v.signatories or ()]),
+    "notes": lambda v, c, lang: [p[lang] for p in v.notes or ()],
     "date": lambda v, c, lang: [format_date(v.signed_date, lang)],
     "attachments": _attachments,
     "cc": lambda v, c, lang: [LABELS["cc"][lang] + ("，".join(x.zh for x in v.cc) if lang == "zh"

@@ -107,15 +107,29 @@ def junk_value():
 
 
 def inputs_for(spec, *, junk: bool = True):
-    """Raw input dicts for `spec`; with junk, some values are invalid or an unknown key appears."""
+    """Raw input dicts for `spec`. Without junk every value is valid; with junk, about half of
+    the dicts are still all valid and the rest spoil one field, drop it, or add an unknown key
+    (spoiling each field independently would leave almost no valid dict for a long form)."""
     numbers, dates = interesting_numbers(spec), interesting_dates(spec)
     fields = {}
     for data in spec.get("inputs") or []:
         input_spec, _ = read_input_spec(data)
-        good = valid_value(input_spec, numbers, dates)
-        fields[input_spec.id] = st.one_of(good, good, good, junk_value()) if junk else good
-    optional = {"zz_not_an_input": junk_value()} if junk else {}
-    return st.fixed_dictionaries(fields, optional=optional)
+        fields[input_spec.id] = valid_value(input_spec, numbers, dates)
+    valid = st.fixed_dictionaries(fields)
+    if not junk:
+        return valid
+    keys = sorted(fields) + ["zz_not_an_input"]
+
+    def spoil(args):
+        raw, key, value, drop = args
+        raw = dict(raw)
+        if drop and key in raw:
+            del raw[key]
+        else:
+            raw[key] = value
+        return raw
+    spoiled = st.tuples(valid, st.sampled_from(keys), junk_value(), st.booleans()).map(spoil)
+    return st.one_of(valid, spoiled)
 
 
 def constant_cap(spec):

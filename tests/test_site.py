@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from markupsafe import escape
 
 from sitegen import search as search_module
 from sitegen import synthetic, urls
@@ -44,7 +45,7 @@ class Parsed(HTMLParser):
             self.meta[a["http-equiv"].lower()] = a.get("content")
         for attr in ("href", "src"):
             if a.get(attr) is not None:
-                self.links.append((tag, attr, a[attr]))
+                self.links.append((tag if a.get("rel") != "canonical" else "canonical", attr, a[attr]))
 
 
 def parse(path: Path) -> Parsed:
@@ -54,7 +55,8 @@ def parse(path: Path) -> Parsed:
 
 
 def html_files(site: Path):
-    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+    """Every page; 404.html links from the site root (it is served for any missing path)."""
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts and p.name != "404.html")
 
 
 def resolve(site: Path, page: Path, href: str) -> Path:
@@ -94,7 +96,7 @@ def test_notice_text_in_its_language(built_site, site_corpus):
 
 
 def _escaped(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    return str(escape(s))
 
 
 def test_page_language_matches_folder(built_site):
@@ -118,7 +120,7 @@ def test_links_and_anchors_resolve(built_site):
         for tag, attr, href in parse(path).links:
             parts = urlsplit(href)
             if parts.scheme or href.startswith(("//", "mailto:")):
-                if tag != "a":
+                if tag not in ("a", "canonical"):
                     problems.append(f"{path}: off-site {tag} {attr}={href}")
                 continue
             target = resolve(built_site, path, href)

@@ -68,6 +68,10 @@ import sys
 // browser throws "RangeError: offset is out of bounds"; we check that here instead.
 async function snapshot(job) {
   const py = await bootEngine(job, { _makeSnapshot: true });
+  // The snapshot may hold no state of the JS package loader (it checks that loadedPackages is
+  // still {}). Forget the engine there: the browser loads it again by name after the restore,
+  // which puts its files back (the file system is not part of the snapshot).
+  delete py.loadedPackages[job.package];
   const heap = py._module.HEAP8.length;
   if (heap !== job.expectHeap) {
     throw new Error(`heap grew to ${heap} bytes (expected ${job.expectHeap}); the snapshot would not restore`);
