@@ -93,10 +93,10 @@ def _check_amount(spec, types, problems):
             problems.append((("amount_kind",), "没有 amount 时 amount_kind 应为 null",
                              "amount_kind must be null when amount is null"))
         return
-    if types.get(amount) != "number":
+    if not isinstance(amount, str) or types.get(amount) != "number":
         problems.append((("amount",), f"amount 须是规则中计算的数值：{amount}",
                          f"amount must name a number computed by the rules: {amount!r}"))
-    if kind not in AMOUNT_KINDS:
+    if not isinstance(kind, str) or kind not in AMOUNT_KINDS:
         problems.append((("amount_kind",), f"amount_kind 须为 {'/'.join(AMOUNT_KINDS)}",
                          f"amount_kind must be one of {', '.join(AMOUNT_KINDS)}"))
     rounding = spec.get("rounding", {"places": 2, "mode": "half_up"})
@@ -105,7 +105,7 @@ def _check_amount(spec, types, problems):
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= MAX_PLACES:
         problems.append((("rounding", "places"), f"places 须为 0–{MAX_PLACES} 的整数",
                          f"places must be a whole number 0–{MAX_PLACES}"))
-    if mode not in ROUNDING_MODES:
+    if not isinstance(mode, str) or mode not in ROUNDING_MODES:
         problems.append((("rounding", "mode"), f"未知的舍入方式：{mode}",
                          f"unknown rounding mode {mode!r}; one of {', '.join(ROUNDING_MODES)}"))
 

@@ -45,7 +45,6 @@ _COMPARE = {
 _ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _ARITHMETIC = {ast.Add: CONTEXT.add, ast.Sub: CONTEXT.subtract,
                ast.Mult: CONTEXT.multiply, ast.Div: CONTEXT.divide}
-_OPERATOR_TEXT = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 
 def _type_of(value) -> str:

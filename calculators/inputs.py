@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from .decimals import SAFE_MAX, format_plain, spec_number
 from .errors import InputError
+from .expr import CONSTANT_NAMES
 
 NUMBER_TYPES = {"count": 0, "money": 2, "percent": 10, "number": 10, "energy": 10}  # max places
 NON_NEGATIVE = frozenset({"count", "money", "energy"})
@@ -44,6 +45,12 @@ _MESSAGES = {  # code -> (zh, en); {label} is the input's label, other fields pe
 }
 # Message keys that report under another public code.
 _CODES = {"too_late": "too_large", "too_early": "too_small", "overflow": "too_large"}
+
+
+def is_bilingual(text) -> bool:
+    """A {zh, en} mapping with both texts present."""
+    return isinstance(text, dict) and all(
+        isinstance(text.get(lang), str) and text.get(lang).strip() for lang in ("zh", "en"))
 
 
 @dataclass(frozen=True)
@@ -90,15 +97,16 @@ def read_input_spec(data) -> tuple:
     if not isinstance(data, dict):
         return None, [((), "输入项必须是映射", "an input must be a mapping")]
     input_id, kind = data.get("id"), data.get("type")
-    if not isinstance(input_id, str) or not re.match(r"[a-z_][a-z0-9_]*\Z", input_id):
+    if not isinstance(input_id, str) or not re.match(r"[a-z][a-z0-9_]*\Z", input_id) \
+            or input_id in CONSTANT_NAMES:
         problems.append((("id",), "输入项 id 须为小写字母、数字和下划线，且以字母开头",
-                         "input id must be lower-case letters, digits and _, starting with a letter"))
-    if kind not in INPUT_TYPES:
+                         "an input id is lower-case letters, digits and _, starting with a letter"))
+    if not isinstance(kind, str) or kind not in INPUT_TYPES:
         problems.append((("type",), f"未知的输入类型：{kind}",
                          f"unknown input type {kind!r}; one of {', '.join(sorted(INPUT_TYPES))}"))
         return None, problems
     label = data.get("label")
-    if not (isinstance(label, dict) and label.get("zh") and label.get("en")):
+    if not is_bilingual(label):
         problems.append((("label",), "缺少中英文标签 label: {zh, en}",
                          "label {zh, en} is required"))
         label = {}
@@ -130,8 +138,7 @@ def _read_choices(raw) -> tuple:
     for i, item in enumerate(raw):
         label = item.get("label") if isinstance(item, dict) else None
         value = item.get("value") if isinstance(item, dict) else None
-        if isinstance(value, bool) or not isinstance(value, (str, int)) or not (
-                isinstance(label, dict) and label.get("zh") and label.get("en")):
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or not is_bilingual(label):
             problems.append((("choices", i), "每个选项需要 value 和 label: {zh, en}",
                              "each choice needs a value and label {zh, en}"))
             continue

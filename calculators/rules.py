@@ -2,13 +2,12 @@
 them statically. Both walk the same step table, `step_kind`."""
 
 import datetime
-import decimal
 from decimal import Decimal
 
 from .decimals import COMPUTE_MAX, format_fixed, format_plain
 from .errors import ExpressionError, InputError, SpecError
 from .expr import NAME_PATTERN, compile_expression
-from .inputs import format_value
+from .inputs import format_value, is_bilingual
 from .trace import TraceStep, fill, placeholders
 
 # kind -> keys a step of that kind may have (the first is the one that names the kind).
@@ -37,8 +36,9 @@ def step_kind(step) -> tuple:
     kind, problems = kinds[0], []
     for key in step:
         if key not in STEP_KEYS[kind]:
-            problems.append(((key,), f"未知的键：{key}（{kind} 步骤可用：{', '.join(STEP_KEYS[kind])}）",
-                             f"unknown key {key!r} (a {kind} step takes {', '.join(STEP_KEYS[kind])})"))
+            allowed = ", ".join(STEP_KEYS[kind])
+            problems.append(((key,), f"未知的键：{key}（{kind} 步骤可用：{allowed}）",
+                             f"unknown key {key!r} (a {kind} step takes {allowed})"))
     if kind == "let":
         forms = [f for f in _LET_FORMS if f in step]
         if len(forms) != 1:
@@ -178,7 +178,9 @@ class Run:
 
     def step_require(self, step, path) -> bool:
         holds = self.evaluate_as(step["require"], path + ("require",), ("bool",))
-        self.record("require", None, holds, step.get("text"), step.get("cite"))
+        # A failed requirement is shown with its `fail` wording: the condition text would claim it holds.
+        shown = step.get("text") if holds else (step.get("fail") or step.get("text"))
+        self.record("require", None, holds, shown, step.get("cite"))
         if not holds:
             self.reasons.append(self.filled(step.get("fail") or step.get("text")))
         return holds
@@ -319,8 +321,7 @@ class Checker:
     def text(self, text, path, types: dict, required: bool = True):
         if text is None and not required:
             return
-        if not (isinstance(text, dict) and isinstance(text.get("zh"), str) and text.get("zh")
-                and isinstance(text.get("en"), str) and text.get("en")):
+        if not is_bilingual(text):
             self.problem(path, "缺少中英文文字 {zh, en}", "text {zh, en} is required")
             return
         for lang in ("zh", "en"):
@@ -454,7 +455,7 @@ class Checker:
 
     def _check_limit(self, step, path, types, kind, key):
         name = step[kind]
-        if types.get(name) != "number":
+        if not isinstance(name, str) or types.get(name) != "number":
             self.problem(path + (kind,), f"{name} 不是此前计算的数值",
                          f"{name} is not a number defined earlier")
         self.expr(step.get(key), path + (key,), types, ("number",))

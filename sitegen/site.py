@@ -109,8 +109,11 @@ def _environment(**values):
                 os.environ[k] = v
 
 
-def run_mkdocs(docs: Path, site: Path, *, build_date: dt.date):
-    """mkdocs build with our config; the build date stands in for "now" (SOURCE_DATE_EPOCH)."""
+def run_mkdocs(docs: Path, site: Path, *, build_date: dt.date, **overrides):
+    """mkdocs build with our config; the build date stands in for "now" (SOURCE_DATE_EPOCH).
+
+    `overrides` replace config keys (the benchmark uses it to try the theme's own search).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -119,7 +122,8 @@ def run_mkdocs(docs: Path, site: Path, *, build_date: dt.date):
     with _environment(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch)):
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         try:
-            config = load_config(config_file=str(CONFIG), docs_dir=str(docs), site_dir=str(site))
+            config = load_config(config_file=str(CONFIG), docs_dir=str(docs), site_dir=str(site),
+                                 **overrides)
             build(config)
         except (MkDocsException, SystemExit) as err:
             raise SiteBuildError(f"mkdocs build failed: {err}") from err

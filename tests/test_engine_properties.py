@@ -159,3 +159,37 @@ def test_valid_enterprise_inputs_fail_only_on_a_zero_divisor(raw):
         assert not result["eligible"] and [s["kind"] for s in result["steps"]] == ["require"]
     elif int(result["inputs"]["workers"]) >= 10:
         assert result["eligible"]  # the fallback's only requirement is met
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12)
+    | st.sampled_from(["x", "amount", "workers + 1", "date('2024-02-30')", "{amount}"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["let", "expr", "cite", "text", "zh", "en", "when", "rules", "from",
+                         "value", "id", "type"]), inner, max_size=3),
+    max_leaves=8)
+
+
+def _paths(value, path=()):
+    yield path
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _paths(item, path + (key,))
+
+
+@PROPERTY
+@given(data=st.data())
+def test_check_measure_reports_instead_of_crashing(data):
+    """The loader runs check_measure on hand-written YAML: any damage is a problem, not a crash."""
+    spec = json.loads(json.dumps(ENTERPRISE))
+    path = data.draw(st.sampled_from(list(_paths(spec))[1:]))
+    target = spec
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = data.draw(JSON)
+    problems = check_measure(spec)
+    assert all(p.message_zh and p.message_en and isinstance(p.path, tuple) for p in problems)
+    if not problems:  # still a valid measure: it must also run
+        raw = data.draw(inputs_for(spec))
+        _run(spec, raw)

@@ -1,1 +1,367 @@
-/*@MANIFEST@*/null
+// Calculators on notice pages: attaches to every `form[data-measure]` rendered at build time by
+// sitegen/calculator_form.py and runs the rule engine (calculators/) in Pyodide in a Web Worker.
+//
+// Nothing of Pyodide is fetched until the reader touches a calculator (focus or pointer on a
+// form) or opens a link whose fragment carries inputs (#calc/<measure>?<input>=<value>&…).
+// The inputs of the last calculation are written to that fragment: a bookmark or a shared link
+// reproduces the result, and the fragment never reaches a server.
+//
+// Result element `[data-result]`: data-state = idle | loading | ready | ok | ineligible | error,
+// data-amount (decimal string), data-amount-kind (exact | up_to | at_least) once computed.
+// The page's <html> gets data-zc-engine = loading | ready | failed; performance marks
+// "zc-calc-start", "zc-calc-ready" and "zc-calc-result" time the first use (benchmarks/).
+(() => {
+  "use strict";
+
+  // Filled in at build time by sitegen/pyodide_bundle.py (URLs relative to this script).
+  const MANIFEST = /*@MANIFEST@*/null;
+  const BOOT_TIMEOUT_MS = 60000;
+  const FRAGMENT = /^#calc\/([^?]+)\?(.*)$/;
+  const SCRIPT_URL = document.currentScript ? document.currentScript.src : document.baseURI;
+
+  const TEXT = {
+    zh: {
+      loading: "正在加载计算器……（首次约需几秒）",
+      ready: "计算器已就绪。",
+      waiting: "计算器仍在加载，加载完成后将立即计算。",
+      failed: "计算器无法加载：",
+      timeout: "加载时间过长，请检查网络后刷新页面重试。",
+      unsupported: "您的浏览器不支持 Web Worker 或 WebAssembly，无法运行计算器。",
+      eligible: "符合条件",
+      ineligible: "不符合条件",
+      amount: { exact: "补贴金额：", up_to: "最高可得：", at_least: "不低于：" },
+      currency: { CNY: "元" },
+      outcomes: "可获得：",
+      reasons: "原因：",
+      steps: "计算过程",
+      readings: "本计算采用的解读",
+      application: "申请：",
+      clause: (c) => `第 ${c} 条`,
+      fix: "请更正标出的输入项。",
+      notNumber: "请输入有效的数字",
+    },
+    en: {
+      loading: "Loading the calculator… (a few seconds the first time)",
+      ready: "The calculator is ready.",
+      waiting: "The calculator is still loading; it will calculate as soon as it is ready.",
+      failed: "The calculator could not load: ",
+      timeout: "Loading took too long; check your connection and reload the page.",
+      unsupported: "This browser lacks Web Workers or WebAssembly, which the calculator needs.",
+      eligible: "Eligible",
+      ineligible: "Not eligible",
+      amount: { exact: "Amount: ", up_to: "Up to ", at_least: "At least " },
+      currency: { CNY: "yuan" },
+      outcomes: "Granted:",
+      reasons: "Why:",
+      steps: "How it was calculated",
+      readings: "Readings this calculation uses",
+      application: "Applying: ",
+      clause: (c) => `clause ${c}`,
+      fix: "Please correct the marked field.",
+      notNumber: "Please enter a valid number",
+    },
+  };
+
+  const forms = Array.from(document.querySelectorAll("form[data-measure]"));
+  if (!forms.length) return;
+
+  // ---- the engine client: one worker per page, requests matched to replies by id ----------
+
+  const engine = {
+    state: "idle", // idle | loading | ready | failed
+    failure: null, // {message_zh, message_en}
+    worker: null,
+    nextId: 1,
+    pending: new Map(), // id → {resolve, reject}
+    listeners: new Set(),
+
+    start() {
+      if (this.state !== "idle") return;
+      if (!MANIFEST || typeof Worker === "undefined" || typeof WebAssembly === "undefined") {
+        const why = !MANIFEST ? "runtime manifest missing (site built without the calculator bundle)" : null;
+        return this.fail(why ? { message_zh: why, message_en: why } : { code: "unsupported" });
+      }
+      performance.mark("zc-calc-start");
+      this.set("loading");
+      const base = new URL(".", SCRIPT_URL);
+      const abs = (rel) => new URL(rel, base).href;
+      const runtime = { ...MANIFEST, runtime: abs(MANIFEST.runtime) };
+      try {
+        this.worker = new Worker(abs(MANIFEST.worker), { type: "module", name: "zhengce-calculator" });
+      } catch (err) {
+        return this.fail({ message_zh: String(err), message_en: String(err) });
+      }
+      this.worker.addEventListener("message", (e) => this.receive(e.data || {}));
+      this.worker.addEventListener("error", (e) => {
+        const text = e.message || "worker error";
+        this.fail({ message_zh: text, message_en: text });
+      });
+      const specs = [...new Set(forms.map(specUrl))];
+      this.worker.postMessage({ type: "init", runtime, specs });
+      this.timer = setTimeout(() => {
+        if (this.state === "loading") this.fail({ code: "timeout" });
+      }, BOOT_TIMEOUT_MS);
+    },
+
+    receive(msg) {
+      if (msg.type === "ready") {
+        clearTimeout(this.timer);
+        performance.mark("zc-calc-ready");
+        this.snapshot = !!msg.snapshot;
+        this.set("ready");
+      } else if (msg.type === "failed") {
+        this.fail(msg.error);
+      } else if (msg.type === "result" || msg.type === "error") {
+        const waiter = this.pending.get(msg.id);
+        if (!waiter) return;
+        this.pending.delete(msg.id);
+        if (msg.type === "result") waiter.resolve(msg.result);
+        else waiter.reject(msg.error);
+      }
+    },
+
+    calculate(request) {
+      this.start();
+      if (this.state === "failed") return Promise.reject(this.failure);
+      const id = this.nextId++;
+      return new Promise((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        this.worker.postMessage({ type: "calculate", id, ...request });
+      });
+    },
+
+    fail(error) {
+      clearTimeout(this.timer);
+      this.failure = { code: "load", input_id: null, ...error };
+      this.set("failed");
+      for (const { reject } of this.pending.values()) reject(this.failure);
+      this.pending.clear();
+    },
+
+    set(state) {
+      this.state = state;
+      document.documentElement.dataset.zcEngine = state;
+      for (const fn of this.listeners) fn(state);
+    },
+  };
+
+  function specUrl(form) {
+    const notice = form.dataset.measure.split("/")[0];
+    return new URL(`${MANIFEST ? MANIFEST.specs : "../specs/"}${notice}/v${form.dataset.version}.json`,
+      new URL(".", SCRIPT_URL)).href;
+  }
+
+  // ---- one calculator ------------------------------------------------------------------------
+
+  function attach(form) {
+    const lang = form.dataset.lang === "en" ? "en" : "zh";
+    const t = TEXT[lang];
+    const measure = form.dataset.measure.slice(form.dataset.measure.indexOf("/") + 1);
+    const result = form.querySelector("[data-result]");
+    let shown = false; // a result (or input error) is on display
+
+    const status = (text, state, extraClass) => {
+      result.replaceChildren(el("p", { class: "zc-calc__status" + (extraClass ? " " + extraClass : "") }, text));
+      result.dataset.state = state;
+    };
+    const failureText = (error) => {
+      if (error.code === "timeout") return t.timeout;
+      if (error.code === "unsupported") return t.unsupported;
+      return t.failed + (lang === "en" ? error.message_en : error.message_zh);
+    };
+
+    engine.listeners.add((state) => {
+      if (state === "loading" && !shown) status(t.loading, "loading", "zc-calc__status--busy");
+      if (state === "ready" && !shown) status(t.ready, "ready");
+      if (state === "failed") {
+        shown = true;
+        status(failureText(engine.failure), "error", "zc-calc__status--failed");
+        result.dataset.error = "load";
+      }
+    });
+    const wake = () => engine.start();
+    form.addEventListener("focusin", wake);
+    form.addEventListener("pointerdown", wake);
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      run();
+    });
+
+    async function run() {
+      clearFieldErrors(form);
+      const inputs = readInputs(form);
+      if (inputs === null) {
+        shown = true;
+        status(t.fix, "error");
+        return;
+      }
+      if (engine.state !== "ready" && engine.state !== "failed") {
+        shown = false;
+        status(t.waiting, "loading", "zc-calc__status--busy");
+      }
+      result.setAttribute("aria-busy", "true");
+      try {
+        const res = await engine.calculate({ spec: specUrl(form), measure, inputs, lang });
+        shown = true;
+        renderResult(result, res, t);
+        writeFragment(measure, inputs);
+        if (!performance.getEntriesByName("zc-calc-result").length) performance.mark("zc-calc-result");
+      } catch (error) {
+        shown = true;
+        if (error && error.input_id && showFieldError(form, error.input_id, lang === "en" ? error.message_en : error.message_zh)) {
+          status(t.fix, "error");
+        } else {
+          status(failureText(error || {}), "error", "zc-calc__status--failed");
+        }
+        result.dataset.error = (error && error.code) || "internal";
+      } finally {
+        result.removeAttribute("aria-busy");
+      }
+    }
+
+    return { form, measure, run };
+  }
+
+  // Values as typed; empty fields are left out so the engine applies the default or says "missing".
+  function readInputs(form) {
+    const inputs = {};
+    let ok = true;
+    for (const field of form.elements) {
+      if (!field.name || field.disabled || !("value" in field)) continue;
+      if (field.validity && field.validity.badInput) { // e.g. an impossible date typed by hand
+        showFieldError(form, field.name, TEXT[form.dataset.lang === "en" ? "en" : "zh"].notNumber);
+        ok = false;
+        continue;
+      }
+      const value = field.value.trim();
+      if (value !== "") inputs[field.name] = value;
+    }
+    return ok ? inputs : null;
+  }
+
+  function clearFieldErrors(form) {
+    for (const slot of form.querySelectorAll("[data-error-for]")) {
+      slot.hidden = true;
+      slot.textContent = "";
+    }
+    for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+    const result = form.querySelector("[data-result]");
+    delete result.dataset.error;
+    delete result.dataset.amount;
+    delete result.dataset.amountKind;
+  }
+
+  function showFieldError(form, inputId, message) {
+    const slot = Array.from(form.querySelectorAll("[data-error-for]")).find((s) => s.dataset.errorFor === inputId);
+    const field = form.elements.namedItem(inputId);
+    if (!slot || !field) return false;
+    slot.textContent = message;
+    slot.hidden = false;
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+    return true;
+  }
+
+  // ---- the result ----------------------------------------------------------------------------
+
+  function renderResult(box, res, t) {
+    const parts = [];
+    parts.push(el("p", { class: "zc-calc__verdict" }, res.eligible ? t.eligible : t.ineligible));
+    if (res.eligible && res.amount !== null && res.amount !== undefined) {
+      const kind = res.amount_kind || "exact";
+      const unit = t.currency[res.currency] || res.currency || "";
+      parts.push(el("p", { class: "zc-calc__amount" }, (t.amount[kind] || ""),
+        el("strong", {}, groupDigits(res.amount)), ` ${unit}`));
+    }
+    if (res.eligible && res.outcomes && res.outcomes.length) {
+      parts.push(el("p", { class: "zc-calc__label" }, t.outcomes));
+      parts.push(el("ul", { class: "zc-calc__outcomes" },
+        ...res.outcomes.map((o) => el("li", { "data-outcome": o.id }, o.text, " ", cite(o.cite, t)))));
+    }
+    if (!res.eligible && res.reasons && res.reasons.length) {
+      parts.push(el("p", { class: "zc-calc__label" }, t.reasons));
+      parts.push(el("ul", { class: "zc-calc__reasons" }, ...res.reasons.map((r) => el("li", {}, r))));
+    }
+    if (res.steps && res.steps.length) {
+      parts.push(el("details", { class: "zc-calc__trace", open: "" },
+        el("summary", {}, t.steps),
+        el("ol", { class: "zc-calc__steps" }, ...res.steps.map((s) =>
+          el("li", { "data-kind": s.kind }, s.text, " ", cite(s.cite, t))))));
+    }
+    if (res.readings && res.readings.length) {
+      parts.push(el("p", { class: "zc-calc__label" }, t.readings));
+      parts.push(el("ul", { class: "zc-calc__readings" }, ...res.readings.map((r) =>
+        el("li", {}, el("q", { lang: "zh-CN" }, r.quote), " ", r.text))));
+    }
+    if (res.application && res.application.text) {
+      parts.push(el("p", { class: "zc-calc__application" }, t.application, res.application.text));
+    }
+    box.replaceChildren(...parts);
+    box.dataset.state = res.eligible ? "ok" : "ineligible";
+    if (res.eligible && res.amount !== null && res.amount !== undefined) {
+      box.dataset.amount = res.amount;
+      box.dataset.amountKind = res.amount_kind || "exact";
+    }
+  }
+
+  function cite(clauseId, t) {
+    if (clauseId === null || clauseId === undefined) return "";
+    const label = `(${t.clause(clauseId)})`;
+    const anchor = `c-${clauseId}`;
+    return document.getElementById(anchor)
+      ? el("a", { class: "zc-calc__cite", href: `#${anchor}` }, label)
+      : el("span", { class: "zc-calc__cite" }, label);
+  }
+
+  // "1234567.50" → "1,234,567.50" on the string: amounts are never turned into floats.
+  function groupDigits(amount) {
+    const m = /^(-?)(\d+)(\.\d+)?$/.exec(String(amount));
+    if (!m) return String(amount);
+    return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "");
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return node;
+  }
+
+  // ---- the URL fragment ------------------------------------------------------------------------
+
+  function writeFragment(measure, inputs) {
+    const hash = `#calc/${encodeURIComponent(measure)}?${new URLSearchParams(inputs)}`;
+    if (location.hash !== hash) history.replaceState(history.state, "", hash);
+  }
+
+  function readFragment() {
+    const m = FRAGMENT.exec(location.hash);
+    if (!m) return null;
+    let measure;
+    try {
+      measure = decodeURIComponent(m[1]);
+    } catch {
+      return null;
+    }
+    const calc = calculators.find((c) => c.measure === measure);
+    if (!calc) return null;
+    for (const [name, value] of new URLSearchParams(m[2])) {
+      const field = calc.form.elements.namedItem(name);
+      if (field && "value" in field) field.value = value;
+    }
+    return calc;
+  }
+
+  const calculators = forms.map(attach);
+
+  function fromFragment() {
+    const calc = readFragment();
+    if (!calc) return;
+    calc.form.scrollIntoView({ block: "start" });
+    engine.start();
+    calc.run();
+  }
+  window.addEventListener("hashchange", fromFragment);
+  fromFragment();
+})();

@@ -1,0 +1,109 @@
+// The calculator's Web Worker: Pyodide and the rule engine, off the page's main thread.
+//
+// Protocol (every reply to a request carries the request's id):
+//   page → worker  {type: "init", runtime, specs: [url]}        once, right after `new Worker`
+//                  {type: "calculate", id, spec: url, measure, inputs, lang}
+//   worker → page  {type: "ready", ms, snapshot}                 the engine imported and answered
+//                  {type: "failed", error: {code, message_zh, message_en}}   it never will
+//                  {type: "result", id, result}                  calculators.calculate's result
+//                  {type: "error", id, error: {code, input_id, message_zh, message_en}}
+// `runtime` is the manifest pyodide_bundle.py writes into calculator.js, with absolute URLs.
+
+const started = performance.now();
+const specCache = new Map(); // url → Promise<{measure id: spec}>
+let engine = null; // Promise<calculate_json> once init arrives
+
+self.addEventListener("message", (event) => {
+  const msg = event.data || {};
+  if (msg.type === "init") {
+    if (!engine) {
+      for (const url of msg.specs || []) loadSpecs(url).catch(() => {}); // failures resurface on use
+      engine = boot(msg.runtime);
+      engine.then(
+        (info) => self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), ...info.public }),
+        (err) => self.postMessage({ type: "failed", error: describeFailure(err) }),
+      );
+    }
+  } else if (msg.type === "calculate") {
+    calculate(msg).then(
+      (reply) => self.postMessage({ ...reply, id: msg.id }),
+      (err) => self.postMessage({ type: "error", id: msg.id, error: describeFailure(err) }),
+    );
+  }
+});
+
+async function boot(rt) {
+  // Start every download at once: the snapshot (largest) is fetched while pyodide.mjs loads.
+  const snapshot = rt.snapshot ? fetchBytes(rt.runtime + rt.snapshot) : null;
+  snapshot?.catch(() => {}); // an unfetched snapshot only means a slower, normal boot
+  const { loadPyodide } = await import(rt.runtime + "pyodide.mjs");
+  const options = {
+    indexURL: rt.runtime,
+    stdLibURL: rt.runtime + rt.stdlib,
+    lockFileContents: rt.lock, // inline: saves fetching pyodide-lock.json
+    packageBaseUrl: rt.runtime,
+    env: { PYTHONHASHSEED: "0" }, // as when the snapshot was made
+    stdout: () => {},
+    stderr: (line) => console.warn("[pyodide]", line),
+  };
+  let pyodide = null;
+  let fromSnapshot = false;
+  if (snapshot) {
+    try {
+      pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
+      fromSnapshot = true;
+    } catch (err) {
+      // e.g. "Snapshot build id mismatch" or a truncated download: boot normally instead.
+      console.warn("calculator: snapshot restore failed, booting normally:", err);
+    }
+  }
+  if (!pyodide) pyodide = await loadPyodide(options);
+
+  const loadErrors = [];
+  await pyodide.loadPackage(rt.package, {
+    messageCallback: () => {},
+    errorCallback: (m) => loadErrors.push(m),
+  });
+  // loadPackage only logs a failure: the import is the real check.
+  let calculateJson;
+  try {
+    calculateJson = pyodide.runPython("from calculators.web.bridge import calculate_json\ncalculate_json");
+  } catch (err) {
+    throw Object.assign(new Error(`engine did not import: ${loadErrors.join("; ") || err.message}`), {
+      code: "engine_import",
+    });
+  }
+  return { calculateJson, public: { snapshot: fromSnapshot } };
+}
+
+async function calculate(msg) {
+  if (!engine) throw Object.assign(new Error("calculate before init"), { code: "protocol" });
+  const [{ calculateJson }, specs] = await Promise.all([engine, loadSpecs(msg.spec)]);
+  const spec = specs[msg.measure];
+  if (!spec) throw Object.assign(new Error(`no measure ${msg.measure} in ${msg.spec}`), { code: "spec" });
+  const reply = JSON.parse(calculateJson(JSON.stringify(spec), JSON.stringify(msg.inputs || {}), msg.lang || "zh"));
+  return reply.error ? { type: "error", error: reply.error } : { type: "result", result: reply.result };
+}
+
+function loadSpecs(url) {
+  if (!specCache.has(url)) {
+    const p = fetchBytes(url).then((bytes) => JSON.parse(new TextDecoder().decode(bytes)));
+    p.catch(() => specCache.delete(url)); // let a later request try again
+    specCache.set(url, p);
+  }
+  return specCache.get(url);
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw Object.assign(new Error(`${url}: HTTP ${response.status}`), { code: "http" });
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function describeFailure(err) {
+  const text = (err && (err.message || String(err))) || "unknown error";
+  const code = (err && err.code) || (err instanceof TypeError ? "network" : "internal");
+  return { code, input_id: null, message_zh: `计算器无法运行：${text}`, message_en: `The calculator cannot run: ${text}` };
+}

@@ -30,16 +30,17 @@
     return pagefind;
   }
 
+  // A notice, then the clauses where the words occur (Pagefind's sub-results are the text under
+  // each heading with an id: clause headings are #c-…; the part under the title is #title).
   function item(result, data) {
     var li = document.createElement("li");
-    var sub = (data.sub_results || []).filter(function (s) { return s.url.indexOf("#") > 0; })[0];
     var title = document.createElement("a");
     title.className = "zc-results__title";
     title.href = data.url;
     title.textContent = (data.meta && data.meta.title) || data.url;
     li.appendChild(title);
-    (data.sub_results || []).slice(0, 3).forEach(function (s) {
-      if (s.url === data.url) { return; }
+    var subs = (data.sub_results || []).filter(function (s) { return /#(c|h|att)-/.test(s.url); });
+    subs.slice(0, 3).forEach(function (s) {
       var p = document.createElement("p");
       var a = document.createElement("a");
       a.href = s.url;
@@ -50,7 +51,7 @@
       appendExcerpt(p, s.excerpt);
       li.appendChild(p);
     });
-    if (!sub) {
+    if (!subs.length) {
       var p = document.createElement("p");
       appendExcerpt(p, data.excerpt);
       li.appendChild(p);

@@ -1,0 +1,129 @@
+"""Scale benchmark: build the site from N synthetic notices and print what it costs.
+
+    .venv/bin/python benchmarks/scale.py 10 100 1000
+    .venv/bin/python benchmarks/scale.py 100 --material-search   # the theme's search, for comparison
+
+Synthetic notices (sitegen/synthetic.py, titled 【合成】/[Synthetic]) are written to a temporary
+folder, never to policies/. Figures: build time (load + render + mkdocs + Pagefind; the Pyodide
+runtime is left out, a constant cost), pages, total site bytes, bytes of one notice page, and the
+search-index bytes a first query downloads, measured in headless Chromium against sitegen.serve
+(no compression: a real static host sends less).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sitegen import synthetic, urls  # noqa: E402
+from sitegen.lifecycle import status  # noqa: E402
+from sitegen.pages import Renderer  # noqa: E402
+from sitegen.readers import load_policies  # noqa: E402
+from sitegen.site import build_site, run_mkdocs, write_docs_dir  # noqa: E402
+
+BUILD_DATE = dt.date(2024, 3, 1)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def site_bytes(site: Path, part: str | None = None) -> int:
+    base = site / part if part else site
+    return sum(p.stat().st_size for p in base.rglob("*") if p.is_file())
+
+
+def first_query_bytes(site: Path, lang: str, query: str) -> tuple[int, int]:
+    """(bytes of search files fetched, results) for one query typed into a fresh search page."""
+    from playwright.sync_api import sync_playwright
+
+    from sitegen.serve import serve_in_thread
+    server, base = serve_in_thread(site, "127.0.0.1", 0)
+    fetched = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.on("response", lambda r: fetched.append(r) if "/pagefind/" in r.url else None)
+            page.goto(base + urls.search(lang) + "?q=" + query)
+            page.wait_for_selector("#zc-results li, #zc-status:has-text('0')", timeout=30000)
+            page.wait_for_load_state("networkidle")
+            total = sum(len(r.body()) for r in fetched)
+            results = page.locator("#zc-results li").count()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return total, results
+
+
+def material_search_bytes(corpus, work: Path) -> tuple[float, int]:
+    """Build with mkdocs-material's own search (jieba for Chinese): (seconds, index bytes)."""
+    statuses = {id(v): status(v, corpus, on=BUILD_DATE) for n in corpus.notices for v in n.versions}
+    pages = Renderer(corpus, build_date=BUILD_DATE, status_of=lambda v: statuses[id(v)]).all_pages()
+    docs, site = work / "docs-material", work / "site-material"
+    write_docs_dir(pages, docs)
+    start = time.perf_counter()
+    run_mkdocs(docs, site, build_date=BUILD_DATE, plugins=["search"])
+    seconds = time.perf_counter() - start
+    return seconds, (site / "search" / "search_index.json").stat().st_size
+
+
+def run(n: int, material: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix="zc-scale-") as tmp:
+        tmp = Path(tmp)
+        synthetic.write_corpus(tmp / "policies", n)
+        start = time.perf_counter()
+        corpus = load_policies(tmp / "policies", run_cases=False)
+        loaded = time.perf_counter()
+        build_site(corpus, tmp / "site", build_date=BUILD_DATE, calculators=False)
+        built = time.perf_counter()
+        site = tmp / "site"
+        pages = sum(1 for _ in site.rglob("index.html"))
+        notice_page = (site / urls.notice("zh", "synthetic-0000") / "index.html").stat().st_size
+        zh_bytes, zh_hits = first_query_bytes(site, "zh", "留岗红包")
+        en_bytes, en_hits = first_query_bytes(site, "en", "charter bus")
+        row = {"n": n, "load_s": loaded - start, "build_s": built - loaded, "pages": pages,
+               "site_bytes": site_bytes(site), "search_bytes": site_bytes(site, "pagefind"),
+               "notice_page": notice_page, "query_zh": zh_bytes, "hits_zh": zh_hits,
+               "query_en": en_bytes, "hits_en": en_hits}
+        if material:
+            row["material_s"], row["material_index"] = material_search_bytes(corpus, tmp)
+        return row
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 1000])
+    parser.add_argument("--material-search", action="store_true",
+                        help="also build with mkdocs-material's search and report its index size")
+    args = parser.parse_args(argv)
+    print("| notices | load | build | pages | site | Pagefind bundle | notice page (zh) "
+          "| 1st query zh (hits) | 1st query en (hits) |" + (" material search: build, index |" if args.material_search else ""))
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.material_search else ""))
+    for n in args.sizes:
+        r = run(n, args.material_search)
+        line = (f"| {r['n']} | {r['load_s']:.1f} s | {r['build_s']:.1f} s | {r['pages']} | {mb(r['site_bytes'])} "
+                f"| {mb(r['search_bytes'])} | {kb(r['notice_page'])} | {kb(r['query_zh'])} ({r['hits_zh']}) "
+                f"| {kb(r['query_en'])} ({r['hits_en']}) |")
+        if args.material_search:
+            line += f" {r['material_s']:.1f} s, {mb(r['material_index'])} |"
+        print(line, flush=True)
+    return 0
+
+
+def kb(n: int) -> str:
+    return f"{n / 1000:.1f} KB"
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""The site in real headless Chromium: open a notice, switch language, search, follow a result,
+accessibility (axe-core), phone width, print; and never a request off the site's own origin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen import urls
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+NOTICE = "shengsi-2024"
+
+
+def first_clause_with_measure(corpus, notice_id=NOTICE):
+    version = corpus.notice(notice_id).latest
+    clause, _ = version.measures()[0]
+    return version, clause
+
+
+def test_open_notice_and_switch_language_keeps_clause(page, site_url, site_corpus):
+    version, clause = first_clause_with_measure(site_corpus)
+    anchor = urls.clause_anchor(clause.id)
+    page.goto(site_url + urls.notice("zh", NOTICE) + "#" + anchor)
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert page.locator("h1").first.inner_text().strip() == version.title.zh
+    assert page.locator(".zc-banner").inner_text().count("现行有效") >= 1
+    page.locator(".md-header a.zc-header-lang").click()
+    page.wait_for_url("**/en/n/**")
+    assert page.url.endswith(urls.notice("en", NOTICE) + "#" + anchor)
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator(f"#{anchor}").count() == 1
+    # and back, from the side-by-side view
+    page.goto(site_url + urls.parallel("en", NOTICE) + "#" + anchor)
+    assert page.locator(f"tr#{anchor} td[lang=zh-CN]").inner_text().strip()
+    assert page.offsite == [] and page.errors == []
+
+
+def _search(page, site_url, lang, query):
+    page.goto(site_url + urls.search(lang))
+    page.fill("#zc-q", query)
+    page.click(".zc-search-form button")
+    page.wait_for_selector("#zc-results li", timeout=15000)
+    return page.locator("#zc-results li")
+
+
+def test_search_chinese_finds_clause_and_result_opens_it(page, site_url, site_corpus):
+    users = {n.id for n in site_corpus.notices
+             if any("留岗红包" in c.text.zh for c in n.latest.clauses())}
+    assert users, "no notice uses 留岗红包"
+    results = _search(page, site_url, "zh", "留岗红包")
+    hrefs = [a.get_attribute("href") for a in page.locator("#zc-results a.zc-results__title").all()]
+    found = {h.rstrip("/").split("/")[-1] for h in hrefs}
+    assert users <= found, (users, hrefs)
+    assert all("/zh/n/" in h for h in hrefs)
+    assert results.count() >= len(users)
+    clause_link = page.locator("#zc-results a.zc-results__clause[href*='#c-']").first
+    href = clause_link.get_attribute("href")
+    assert "#c-" in href
+    clause_link.click()
+    page.wait_for_url("**/zh/n/**")
+    fragment = href.split("#", 1)[1]
+    assert page.locator(f"[id='{fragment}']").count() == 1
+    assert "留岗红包" in page.locator(f"[id='{fragment}'] + .zc-clause__text").inner_text()
+    assert page.offsite == [] and page.errors == []
+
+
+def test_search_english(page, site_url):
+    _search(page, site_url, "en", "charter bus")
+    hrefs = [a.get_attribute("href") for a in page.locator("#zc-results a.zc-results__title").all()]
+    assert hrefs and all("/en/n/" in h for h in hrefs)
+    assert "charter" in page.locator("#zc-results").inner_text().lower()
+    assert page.offsite == [] and page.errors == []
+
+
+def test_search_from_header_form(page, site_url):
+    page.goto(site_url + urls.notice("en", NOTICE))
+    page.fill("#zc-header-q", "charter")
+    page.press("#zc-header-q", "Enter")
+    page.wait_for_selector("#zc-results li", timeout=15000)
+    assert "/en/search/" in page.url
+    assert page.offsite == []
+
+
+PAGES = [urls.home("zh"), urls.home("en"), urls.notice("zh", NOTICE), urls.notice("en", NOTICE),
+         urls.parallel("zh", NOTICE), urls.search("en"), urls.listing("zh", "year"), "zh/about/"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_accessibility_axe(page, site_url, path):
+    if not AXE.exists():
+        pytest.skip("npm install (axe-core) first")
+    page.goto(site_url + path)
+    page.evaluate(AXE.read_text(encoding="utf-8"))   # through DevTools: the page's CSP stays on
+    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+    problems = [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+                for v in result["violations"]]
+    assert problems == []
+    assert page.offsite == []
+
+
+@pytest.mark.parametrize("path", [urls.notice("zh", NOTICE), urls.parallel("en", NOTICE), urls.home("zh")])
+def test_usable_on_a_phone(browser, site_url, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(site_url + path)
+    overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0
+
+
+def test_print_shows_the_document_not_the_site(page, site_url):
+    page.goto(site_url + urls.notice("zh", NOTICE))
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert page.locator(".zc-doc-title").is_visible()
+    page.emulate_media(media="screen")
+    assert not page.locator(".zc-doc-title").is_visible()
+
+
+def test_content_security_policy_has_no_violations(page, site_url):
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(site_url + urls.search("zh") + "?q=%E7%95%99%E5%B2%97")
+    page.wait_for_selector("#zc-results li", timeout=15000)
+    page.goto(site_url + urls.notice("en", NOTICE))
+    assert violations == []
+    assert page.offsite == []
