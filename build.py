@@ -173,11 +173,83 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _manifest_path() -> Path:
+    return Path(os.environ.get("ZHENGCE_MANIFEST", ROOT / "archive" / "manifest.json"))
+
+
+def _build_checked(corpus, out: Path, day: dt.date) -> dict:
+    """Build into a staging folder, check the archive, and only then replace `out`.
+
+    A published version whose content or page text changed fails the build, and the previous
+    site stays as it was.
+    """
+    import shutil
+    import tempfile
+
+    from sitegen import archive
+    from sitegen.site import build_site, replace_dir
+
+    manifest = archive.load_manifest(_manifest_path())
+    problems = archive.check_content(corpus, manifest)
+    if problems:
+        raise ValidationFailed(problems)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging_parent = Path(tempfile.mkdtemp(prefix=f".{out.name}-stage-", dir=out.parent))
+    try:
+        staging = staging_parent / "site"
+        build_site(corpus, staging, build_date=day)
+        problems = archive.check_pages(manifest, staging)
+        if problems:
+            raise ValidationFailed(problems)
+        replace_dir(staging, out)
+    finally:
+        shutil.rmtree(staging_parent, ignore_errors=True)
+    return manifest
+
+
 def cmd_build(args) -> int:
-    from sitegen.site import build_site
     corpus = _corpus(run_cases=True)
-    build_site(corpus, Path(args.out), build_date=_today(args))
+    _build_checked(corpus, Path(args.out), _today(args))
     print(f"built {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_publish(args) -> int:
+    """Build, then record every version not yet published in archive/manifest.json."""
+    from sitegen import archive
+    corpus = _corpus(run_cases=True)
+    day = _today(args)
+    manifest = _build_checked(corpus, Path(args.out), day)
+    added = archive.publish(corpus, manifest, Path(args.out), on=day)
+    archive.save_manifest(_manifest_path(), manifest)
+    for notice_id, number in added:
+        print(f"published {notice_id} v{number} on {day}", file=sys.stderr)
+    if not added:
+        print("nothing new to publish", file=sys.stderr)
+    return 0
+
+
+def cmd_release(args) -> int:
+    """Build the whole site for a date and pack it as a self-contained, reproducible archive."""
+    import tempfile
+
+    from sitegen import archive
+    from sitegen.release import write_release
+    corpus = _corpus(run_cases=True)
+    day = _today(args)
+    with tempfile.TemporaryDirectory(prefix="zhengce-release-") as tmp:
+        site = Path(tmp) / "site"
+        manifest = _build_checked(corpus, site, day)
+        listing = {"date": day.isoformat(), "versions": [
+            {"notice": n.id, "version": v.version, "content_sha256": archive.content_digest(v),
+             "published": next((e["published"] for e in manifest["versions"]
+                                if (e["notice"], e["version"]) == (n.id, v.version)), None)}
+            for n in corpus.notices for v in n.versions]}
+        out = Path(args.out) / f"zhengce-{day.isoformat()}.tar.gz"
+        write_release(site, out, day=day,
+                      manifest=(json.dumps(listing, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    print(out)
     return 0
 
 
@@ -225,6 +297,14 @@ def main(argv=None) -> int:
     p = sub.add_parser("build", help="build the site into site/")
     p.add_argument("--out", default=str(ROOT / "site"))
     p.add_argument("--date", help="build date (YYYY-MM-DD) for status banners; default SOURCE_DATE_EPOCH or today")
+
+    p = sub.add_parser("publish", help="build, then record new versions in archive/manifest.json (they never change again)")
+    p.add_argument("--out", default=str(ROOT / "site"))
+    p.add_argument("--date", help="publication date (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
+
+    p = sub.add_parser("release", help="pack a dated, self-contained archive of the whole site")
+    p.add_argument("--out", default=str(ROOT / "releases"))
+    p.add_argument("--date", help="release date (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
 
     p = sub.add_parser("serve", help="build, then serve the site on http://127.0.0.1:8000")
     p.add_argument("--site", default=str(ROOT / "site"))

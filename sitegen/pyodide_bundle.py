@@ -127,7 +127,7 @@ def build_runtime(jobs: list[dict]) -> Runtime:
     files = wheel.package_files(REPO / "calculators")
     version = wheel.source_version(files)
     tools = _digest(NODE_SCRIPT.read_bytes(), (NODE_SCRIPT.parent / "pycompile.py").read_bytes(),
-                    Path(__file__).read_bytes(), *(_file_digest(PYODIDE_DIR / f) for f in (*RUNTIME_FILES, STDLIB)))
+                    *(_file_digest(PYODIDE_DIR / f) for f in (*RUNTIME_FILES, STDLIB)))
 
     # 1. .py → .pyc for the whole stdlib and the engine (Pyodide's own interpreter compiles them).
     compiled = _cached("compiled", _digest(tools, version), lambda d: _compile(d, files, version))
@@ -135,10 +135,11 @@ def build_runtime(jobs: list[dict]) -> Runtime:
     lock = _lock(whl, version, compiled / whl)
     # 2. Which stdlib modules the engine's run imports (all golden cases, both languages).
     warm = _json(jobs)
-    traced = _cached("traced", _digest(tools, version, warm), lambda d: _trace(d, compiled, lock, whl, warm))
+    traced = _cached("traced", _digest(tools, version, WARMUP, warm),
+                     lambda d: _trace(d, compiled, lock, warm))
     needed = json.loads((traced / "modules.json").read_text())
     # 3. The runtime folder: cut stdlib, wheel, lock, snapshot; named by the digest of its inputs.
-    key = _digest(tools, version, _json(needed))
+    key = _digest(tools, version, WARMUP, _json(SNAPSHOT_JOBS), _json(needed), STDLIB_KEEP, INITIAL_HEAP)
     folder = _cached("runtime", key, lambda d: _assemble(d, compiled, whl, lock, needed))
     return Runtime(folder=folder, digest=key[:16], wheel=whl, lock=lock,
                    snapshot=(folder / SNAPSHOT).is_file())
@@ -155,7 +156,7 @@ def _compile(out: Path, files: dict[str, bytes], version: str) -> None:
         wheel.write_wheel(out, DIST, version, wheel.read_files(raw))
 
 
-def _trace(out: Path, compiled: Path, lock: dict, whl: str, warm: str) -> None:
+def _trace(out: Path, compiled: Path, lock: dict, warm: str) -> None:
     report = _node("trace", {"pyodideDir": str(PYODIDE_DIR), "stdlib": str(compiled / STDLIB),
                              "lock": lock, "packageBaseUrl": str(compiled), "package": DIST,
                              "warmup": WARMUP, "jobs": warm})
@@ -168,13 +169,32 @@ def _assemble(out: Path, compiled: Path, whl: str, lock: dict, needed: list[str]
     shutil.copy(compiled / whl, out / whl)
     (out / LOCK).write_text(_json(lock))
     cut_stdlib(compiled / STDLIB, out / STDLIB, needed)
-    # The snapshot warm-up must not depend on the policies (or every edit would redo it): it
+    # The snapshot's warm-up must not depend on the policies (or every edit would redo it): it
     # imports the engine and runs one tiny measure through the bridge.
     _node("snapshot", {"pyodideDir": str(PYODIDE_DIR), "stdlib": str(out / STDLIB),
                        "lock": lock, "packageBaseUrl": str(out), "package": DIST,
                        "warmup": WARMUP, "jobs": _json(SNAPSHOT_JOBS), "expectHeap": INITIAL_HEAP,
                        "out": str(out / SNAPSHOT)})
-    _node("compress", {"files": [str(p) for p in sorted(out.iterdir()) if p.suffix in COMPRESSIBLE]})
+    precompress([p for p in sorted(out.iterdir()) if p.suffix in COMPRESSIBLE])
+
+
+def precompress(paths: list[Path]) -> None:
+    """path.br and path.gz beside each file; cached by content (the wasm rarely changes)."""
+    store = CACHE / "compressed"
+    store.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for path in paths:
+        digest = _file_digest(path)
+        if all((store / f"{digest}{ext}").is_file() for ext in (".br", ".gz")):
+            for ext in (".br", ".gz"):
+                shutil.copy(store / f"{digest}{ext}", path.with_name(path.name + ext))
+        else:
+            todo.append((path, digest))
+    if todo:
+        _node("compress", {"files": [str(p) for p, _ in todo]})
+        for path, digest in todo:
+            for ext in (".br", ".gz"):
+                shutil.copy(path.with_name(path.name + ext), store / f"{digest}{ext}")
 
 
 SNAPSHOT_JOBS = [{"lang": lang, "inputs": inputs, "spec": {

@@ -8,12 +8,15 @@
 //                  {type: "result", id, result}                  calculators.calculate's result
 //                  {type: "error", id, error: {code, input_id, message_zh, message_en}}
 // `runtime` is the manifest pyodide_bundle.py writes into calculator.js, with absolute URLs.
+// `boot` and `calculateReply` are exported so the Node parity test (tests/node/parity.mjs) runs
+// exactly this code; the message handler is only installed inside a worker.
 
 const started = performance.now();
 const specCache = new Map(); // url → Promise<{measure id: spec}>
-let engine = null; // Promise<calculate_json> once init arrives
+let engine = null; // Promise<{calculateJson}> once init arrives
 
-self.addEventListener("message", (event) => {
+const inWorker = typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope;
+if (inWorker) self.addEventListener("message", (event) => {
   const msg = event.data || {};
   if (msg.type === "init") {
     if (!engine) {
@@ -32,9 +35,9 @@ self.addEventListener("message", (event) => {
   }
 });
 
-async function boot(rt) {
+export async function boot(rt, { fetch: get = fetchBytes } = {}) {
   // Start every download at once: the snapshot (largest) is fetched while pyodide.mjs loads.
-  const snapshot = rt.snapshot ? fetchBytes(rt.runtime + rt.snapshot) : null;
+  const snapshot = rt.snapshot ? get(rt.runtime + rt.snapshot) : null;
   snapshot?.catch(() => {}); // an unfetched snapshot only means a slower, normal boot
   const { loadPyodide } = await import(rt.runtime + "pyodide.mjs");
   const options = {
@@ -73,7 +76,7 @@ async function boot(rt) {
       code: "engine_import",
     });
   }
-  return { calculateJson, public: { snapshot: fromSnapshot } };
+  return { pyodide, calculateJson, public: { snapshot: fromSnapshot } };
 }
 
 async function calculate(msg) {
@@ -81,7 +84,12 @@ async function calculate(msg) {
   const [{ calculateJson }, specs] = await Promise.all([engine, loadSpecs(msg.spec)]);
   const spec = specs[msg.measure];
   if (!spec) throw Object.assign(new Error(`no measure ${msg.measure} in ${msg.spec}`), { code: "spec" });
-  const reply = JSON.parse(calculateJson(JSON.stringify(spec), JSON.stringify(msg.inputs || {}), msg.lang || "zh"));
+  return calculateReply(calculateJson, spec, msg.inputs || {}, msg.lang || "zh");
+}
+
+// One calculation through the Python bridge: {type: "result", result} or {type: "error", error}.
+export function calculateReply(calculateJson, spec, inputs, lang) {
+  const reply = JSON.parse(calculateJson(JSON.stringify(spec), JSON.stringify(inputs), lang));
   return reply.error ? { type: "error", error: reply.error } : { type: "result", result: reply.result };
 }
 

@@ -1,0 +1,83 @@
+"""Parity: every golden case of every notice, run in Pyodide under Node through the browser
+worker's own boot and bridge code, gives the same JSON as CPython's `calculators.calculate`,
+field for field — from the memory snapshot and from a normal boot (the browser's fallback)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from calculators.web.bridge import calculate_json
+from sitegen import pyodide_bundle
+from tests.corpus import corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+HARNESS = ROOT / "tests" / "node" / "parity.mjs"
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None or not pyodide_bundle.PYODIDE_DIR.is_dir(),
+                                reason="needs node and `npm ci` (node_modules/pyodide)")
+
+
+@pytest.fixture(scope="module")
+def jobs():
+    return pyodide_bundle.golden_jobs(corpus())
+
+
+@pytest.fixture(scope="module")
+def runtime(jobs):
+    return pyodide_bundle.build_runtime(jobs)
+
+
+def run_in_pyodide(runtime, jobs, *, snapshot: bool) -> dict:
+    manifest = {"runtime": str(runtime.folder) + "/", "stdlib": pyodide_bundle.STDLIB,
+                "snapshot": pyodide_bundle.SNAPSHOT if snapshot else None,
+                "package": pyodide_bundle.DIST, "lock": runtime.lock}
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump({"runtime": manifest, "jobs": jobs}, f)
+        f.flush()
+        proc = subprocess.run(["node", str(HARNESS), f.name], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cpython_reply(job) -> dict:
+    reply = json.loads(calculate_json(json.dumps(job["spec"]), json.dumps(job["inputs"]), job["lang"]))
+    return {"type": "error", "error": reply["error"]} if "error" in reply else {"type": "result", "result": reply["result"]}
+
+
+def field_differences(a, b, path="") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(a.keys() | b.keys())
+                for d in (field_differences(a.get(k, "<absent>"), b.get(k, "<absent>"), f"{path}.{k}"))]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in field_differences(x, y, f"{path}[{i}]")]
+    return [] if a == b and type(a) is type(b) else [f"{path}: CPython {a!r} ≠ Pyodide {b!r}"]
+
+
+def test_golden_cases_cover_every_computable_measure(jobs):
+    names = {j["name"].rsplit("/", 1)[0] for j in jobs}
+    for notice in corpus().notices:
+        for version in notice.versions:
+            for _, measure in version.measures():
+                if measure.calculator and notice.cases:
+                    assert f"{notice.id}/v{version.version}/{measure.id}" in names
+
+
+@pytest.mark.parametrize("snapshot", [True, False], ids=["snapshot", "normal-boot"])
+def test_pyodide_equals_cpython_field_for_field(runtime, jobs, snapshot):
+    out = run_in_pyodide(runtime, jobs, snapshot=snapshot)
+    assert out["snapshot"] is snapshot, "the snapshot did not restore (fell back to a normal boot)"
+    assert len(out["replies"]) == len(jobs)
+    problems = []
+    kinds = set()
+    for job, got in zip(jobs, out["replies"]):
+        want = cpython_reply(job)
+        kinds.add(want["type"] if want["type"] == "error" else ("ok" if want["result"]["eligible"] else "ineligible"))
+        problems += [f"{job['name']} [{job['lang']}] {d}" for d in field_differences(want, got)]
+    assert not problems, "\n".join(problems[:30])
+    assert kinds == {"ok", "ineligible", "error"}  # all three kinds of reply were compared
