@@ -93,6 +93,7 @@ class Renderer:
         self.build_date = build_date
         self.status_of = status_of          # version -> status code, fixed for this build
         self.env = make_env()
+        self._entries: dict[str, list[Entry]] = {}
 
     # ---- context ------------------------------------------------------------------------------
 
@@ -123,6 +124,11 @@ class Renderer:
     # ---- entries and facets ---------------------------------------------------------------------
 
     def entries(self, lang: str) -> list[Entry]:
+        if lang not in self._entries:
+            self._entries[lang] = self._make_entries(lang)
+        return self._entries[lang]
+
+    def _make_entries(self, lang: str) -> list[Entry]:
         out = []
         for notice in self.corpus.notices:
             v = notice.latest

@@ -391,6 +391,7 @@ NOTICE = Obj({
     "signed_date": _opt(Date(nullable=True)),
     "attachments": _opt(List(ATTACHMENT)),
     "cc": _opt(List(Text())),
+    "cc_text": _opt(Text(nullable=True, description="the 抄送 line exactly as printed")),
     "printed_by": _opt(Text(nullable=True)),
     "relations": _opt(List(RELATION)),
     "annotations": _opt(List(ANNOTATION)),

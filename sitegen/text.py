@@ -126,7 +126,7 @@ _ELEMENTS = {
     "notes": lambda v, c, lang: [p[lang] for p in v.notes or ()],
     "date": lambda v, c, lang: [format_date(v.signed_date, lang)],
     "attachments": _attachments,
-    "cc": lambda v, c, lang: [LABELS["cc"][lang] + ("，".join(x.zh for x in v.cc) if lang == "zh"
+    "cc": lambda v, c, lang: [v.cc_text[lang]] if v.cc_text else [LABELS["cc"][lang] + ("，".join(x.zh for x in v.cc) if lang == "zh"
                                                      else "; ".join(x.en for x in v.cc))] if v.cc else [],
     "printed": lambda v, c, lang: [(_t(v.printed_by, lang) + " " + format_date(v.dates.printed, lang) + "印发") if lang == "zh"
                                    else (_t(v.printed_by, lang) + ", printed and issued on " + format_date(v.dates.printed, lang))]
