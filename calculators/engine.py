@@ -99,6 +99,10 @@ def _check_amount(spec, types, problems):
     if not isinstance(kind, str) or kind not in AMOUNT_KINDS:
         problems.append((("amount_kind",), f"amount_kind 须为 {'/'.join(AMOUNT_KINDS)}",
                          f"amount_kind must be one of {', '.join(AMOUNT_KINDS)}"))
+    at_cap = spec.get("amount_kind_at_cap")
+    if at_cap is not None and at_cap not in AMOUNT_KINDS:
+        problems.append((("amount_kind_at_cap",), f"amount_kind_at_cap 须为 {'/'.join(AMOUNT_KINDS)}",
+                         f"amount_kind_at_cap must be one of {', '.join(AMOUNT_KINDS)}"))
     rounding = spec.get("rounding", {"places": 2, "mode": "half_up"})
     places = rounding.get("places") if isinstance(rounding, dict) else None
     mode = rounding.get("mode") if isinstance(rounding, dict) else None
@@ -108,6 +112,18 @@ def _check_amount(spec, types, problems):
     if not isinstance(mode, str) or mode not in ROUNDING_MODES:
         problems.append((("rounding", "mode"), f"未知的舍入方式：{mode}",
                          f"unknown rounding mode {mode!r}; one of {', '.join(ROUNDING_MODES)}"))
+
+
+def _amount_kind(spec, run, amount_name):
+    """The measure's kind, or `amount_kind_at_cap` when the last cap on the amount was reached.
+
+    "不低于70%…最高不超过10万元": below the cap the 70% is a floor (at least); once the floor
+    reaches the cap the payment is the cap itself.
+    """
+    caps = [s for s in run.steps if s.kind == "cap" and s.name == amount_name]
+    if caps and caps[-1].reached and spec.get("amount_kind_at_cap"):
+        return spec["amount_kind_at_cap"]
+    return spec.get("amount_kind")
 
 
 def _check_outcomes(outcomes, checker, types):
@@ -164,7 +180,7 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh") -> dict:
         "notice": spec.get("notice"), "version": spec.get("version"), "measure": spec.get("id"),
         "eligible": eligible,
         "amount": amount,
-        "amount_kind": spec.get("amount_kind") if amount is not None else None,
+        "amount_kind": _amount_kind(spec, run, amount_name) if amount is not None else None,
         "currency": spec.get("currency", "CNY") if amount is not None else None,
         "outcomes": outcomes,
         "steps": [step.to_dict(lang) for step in run.steps],

@@ -305,6 +305,8 @@ MEASURE = Obj({
     "currency": _opt(Str(nullable=True)),
     "rounding": _opt(Obj({"places": Int(minimum=0), "mode": Enum("half_up", "down", "half_even")})),
     "amount_kind": _opt(Enum("exact", "up_to", "at_least", nullable=True)),
+    "amount_kind_at_cap": _opt(Enum("exact", "up_to", "at_least", nullable=True,
+                                    description="the kind once the last cap on the amount is reached")),
     "readings": _opt(List(READING)),
     "application": _opt(Obj({"from": _opt(Date(nullable=True)), "to": _opt(Date(nullable=True)),
                              "text": Text()}, nullable=True)),

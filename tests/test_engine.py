@@ -455,3 +455,19 @@ def test_combine_exclusive_highest():
     assert none["chosen"] is None and none["amount"] is None
     with pytest.raises(CalculatorError):
         combine([a], {**relation, "resolve": "sum"})
+
+
+# -- amount kind once the cap is reached ---------------------------------------------------
+
+def test_amount_kind_changes_once_the_cap_is_reached():
+    """"不低于70%，最高不超过10万元": a floor below the cap, the cap itself once reached."""
+    spec = measure([number("cost", "money")],
+                   [let("amount", "cost * 0.7"),
+                    {"cap": "amount", "max": "100000", "cite": "1", "text": T("封顶", "cap")}],
+                   kind="at_least", amount_kind_at_cap="exact")
+    below = calculate(spec, {"cost": "100000"})
+    assert (below["amount"], below["amount_kind"]) == ("70000.00", "at_least")
+    at = calculate(spec, {"cost": "200000"})
+    assert (at["amount"], at["amount_kind"]) == ("100000.00", "exact")
+    bad = dict(spec, amount_kind_at_cap="maybe")
+    assert any(p.path == ("amount_kind_at_cap",) for p in check_measure(bad))
