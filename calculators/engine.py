@@ -139,8 +139,11 @@ def _check_outcomes(outcomes, checker, types):
             checker.problem(path, "outcome 必须是映射", "an outcome must be a mapping")
             continue
         for key in outcome:
-            if key not in ("id", "when", "cite", "text"):
+            if key not in ("id", "when", "cite", "text", "value"):
                 checker.problem(path + (key,), f"未知的键：{key}", f"unknown key {key!r}")
+        if outcome.get("value") is not None and outcome["value"] not in types:
+            checker.problem(path + ("value",), f"value 须是已计算的名称：{outcome['value']}",
+                            f"value must name an input or a computed value: {outcome['value']!r}")
         if not isinstance(outcome.get("id"), str) or outcome["id"] in seen:
             checker.problem(path + ("id",), "outcome 须有唯一的 id", "an outcome needs a unique id")
         seen.add(outcome.get("id") if isinstance(outcome.get("id"), str) else None)
@@ -226,10 +229,12 @@ def _granted_outcomes(run: Run, outcomes: list, lang: str) -> list:
         when = outcome.get("when")
         if when is not None and not run.evaluate_as(when, ("outcomes", i, "when"), ("bool",)):
             continue
-        run.record("outcome", None, True, outcome.get("text"), outcome.get("cite"))
+        name = outcome.get("value")
+        value = run.stored(name, run.values.get(name)) if name else None
+        run.record("outcome", name, value if name else True, outcome.get("text"), outcome.get("cite"))
         step = run.steps[-1]
         granted.append({"id": outcome["id"], "text": step.text_en if lang == "en" else step.text_zh,
-                        "cite": step.cite})
+                        "cite": step.cite, "value": value})
     return granted
 
 
