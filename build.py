@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Zhengce command line: validate, list, describe, calc, text, schema, build, serve.
+"""Zhengce command line: validate, list, describe, calc, compare, text, schema, build, publish, release, serve.
 
 A thin layer over `sitegen` and `calculators`; every command's output is stable (tests and
 scripts rely on it). Errors go to stderr; `calc --json` prints nothing but JSON to stdout.
@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import calculators  # noqa: E402
 from sitegen import lifecycle  # noqa: E402
 from sitegen.readers import ValidationFailed, load_policies  # noqa: E402
+from sitegen.model import thaw  # noqa: E402
 from sitegen.specs import measure_spec  # noqa: E402
 
 POLICIES = ROOT / "policies"
@@ -131,10 +132,56 @@ def cmd_calc(args) -> int:
         message = exc.message_zh if args.lang == "zh" else exc.message_en
         print(f"error: input '{exc.input_id}': {message}", file=sys.stderr)
         return 2
+    result["relations"] = _relations_of(version, str(measure.id))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     _print_result(result, args.lang)
+    return 0
+
+
+def _relations_of(version, measure_id: str) -> list[dict]:
+    """The notice's relations that involve this measure (shown with its result)."""
+    out = []
+    for rel in version.relations or ():
+        members = rel.measures
+        if members == "*" or measure_id in [str(m) for m in members]:
+            out.append({"id": rel.id, "kind": rel.kind, "resolve": rel.resolve, "cite": str(rel.cite),
+                        "measures": members if members == "*" else [str(m) for m in members],
+                        "text": dict(rel.text)})
+    return out
+
+
+def cmd_compare(args) -> int:
+    """Apply a relation (e.g. 不重复享受、就高原则): compute each measure, pick the higher."""
+    corpus = _corpus()
+    notice = corpus.notice(args.notice)
+    if notice is None:
+        return _fail(f"unknown notice '{args.notice}'", 2)
+    version = notice.version(args.version) if args.version else notice.latest
+    relation = next((r for r in version.relations or () if r.id == args.relation), None)
+    if relation is None:
+        ids = ", ".join(r.id for r in version.relations or ()) or "none"
+        return _fail(f"{args.notice} has no relation '{args.relation}' (relations: {ids})", 2)
+    inputs = dict(item.split("=", 1) for item in args.input or () if "=" in item)
+    members = [str(m) for m in relation.measures] if relation.measures != "*" else \
+        [str(m.id) for _, m in version.measures() if m.calculator]
+    results = []
+    for measure_id in members:
+        _, measure = version.measure(measure_id)
+        spec = measure_spec(version, measure)
+        own = {i["id"] for i in spec.get("inputs") or []}
+        try:
+            results.append(calculators.calculate(spec, {k: v for k, v in inputs.items() if k in own}, lang=args.lang))
+        except calculators.InputError as exc:
+            message = exc.message_zh if args.lang == "zh" else exc.message_en
+            print(f"error: measure {measure_id}: input '{exc.input_id}': {message}", file=sys.stderr)
+            return 2
+    combined = calculators.combine(results, thaw(relation), lang=args.lang)
+    if args.json:
+        print(json.dumps(combined, ensure_ascii=False, indent=2))
+    else:
+        print(combined["text"])
     return 0
 
 
@@ -152,6 +199,8 @@ def _print_result(result: dict, lang: str) -> None:
     print("步骤：" if zh else "Steps:")
     for step in result["steps"]:
         print(f"  [{step['cite']}] {step['text']}")
+    for rel in result.get("relations") or ():
+        print(("关系：" if zh else "Relation: ") + rel["text"][lang] + f"  [{rel['cite']}]")
     for reading in result["readings"]:
         print(("解读" if zh else "Reading") + f" «{reading['quote']}»: {reading['text']}")
 
@@ -286,6 +335,14 @@ def main(argv=None) -> int:
         if name == "calc":
             p.add_argument("--input", action="append", metavar="ID=VALUE")
             p.add_argument("--on", metavar="YYYY-MM-DD", help="use the version in force on this day")
+
+    p = sub.add_parser("compare", help="apply a relation between measures (no double claiming, the higher applies)")
+    p.add_argument("notice")
+    p.add_argument("relation")
+    p.add_argument("--version", type=int)
+    p.add_argument("--input", action="append", metavar="ID=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     p = sub.add_parser("text", help="a notice as plain text in document order")
     p.add_argument("notice")

@@ -168,6 +168,7 @@ def test_states_and_bad_inputs_get_field_messages(page, site_url, site_corpus):
     assert "Loading the calculator" in result.inner_text()
     page.wait_for_selector("html[data-zc-engine=ready]", state="attached", timeout=BOOT_MS)
     assert result.get_attribute("data-state") == "ready" and "ready" in result.inner_text()
+    assert page.get_attribute("html", "data-zc-boot") == "snapshot"   # the fast path restored
 
     fill(form, inputs)
     field = form.locator(f'[name="{count_id}"]')

@@ -8,8 +8,10 @@
 //
 // Result element `[data-result]`: data-state = idle | loading | ready | ok | ineligible | error,
 // data-amount (decimal string), data-amount-kind (exact | up_to | at_least) once computed.
-// The page's <html> gets data-zc-engine = loading | ready | failed; performance marks
-// "zc-calc-start", "zc-calc-ready" and "zc-calc-result" time the first use (benchmarks/).
+// The page's <html> gets data-zc-engine = loading | ready | failed and, once ready,
+// data-zc-boot = snapshot | normal (a normal boot means the memory snapshot failed); marks
+// "zc-calc-start", "zc-calc-ready", "zc-calc-submit" (each run) and "zc-calc-result" (the first)
+// time the first use (benchmarks/calculator_start.py).
 (() => {
   "use strict";
 
@@ -107,7 +109,7 @@
       if (msg.type === "ready") {
         clearTimeout(this.timer);
         performance.mark("zc-calc-ready");
-        this.snapshot = !!msg.snapshot;
+        document.documentElement.dataset.zcBoot = msg.snapshot ? "snapshot" : "normal";
         this.set("ready");
       } else if (msg.type === "failed") {
         this.fail(msg.error);
@@ -189,6 +191,7 @@
     });
 
     async function run() {
+      performance.mark("zc-calc-submit");
       clearFieldErrors(form);
       const inputs = readInputs(form);
       if (inputs === null) {

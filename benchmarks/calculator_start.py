@@ -1,0 +1,256 @@
+"""How fast the in-browser calculator starts, and what it costs to download, in headless Chromium.
+
+    .venv/bin/python benchmarks/calculator_start.py [--runs 7] [--site DIR] [--plain]
+
+Prints, side by side in one run (medians over --runs):
+  - navigation → engine ready, and navigation → first result, cold cache and warm cache
+    (opening a shared link whose #fragment carries the inputs: the worker starts at load);
+  - the wait from clicking "calculate" to the result when the reader spent 3 s filling in
+    (worker started by the first focus, as in real use);
+  - bytes transferred (headers + bodies, as sent by the server) for a reader who never touches a
+    calculator and for one who calculates, with the Pyodide share of each.
+Targets (issue): ready ≤ 1.5 s cold, ≤ 0.9 s warm; click-to-result < 100 ms after 3 s of filling;
+0 Pyodide bytes for a non-calculating reader; < 8 MB transferred for one who calculates.
+
+Server: sitegen.serve's handler (same types and CSP) plus what a static host does — serve the
+pre-compressed `.br`/`.gz` beside a file when the browser accepts it, and cache headers
+(immutable for the content-named runtime and worker, revalidate for the rest). `--plain` uses
+sitegen.serve as is (no compression, no cache headers), like `python -m http.server`.
+Over loopback: no network latency or bandwidth limit is simulated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import http.server
+import os
+import statistics
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sitegen import serve as site_serve  # noqa: E402
+from sitegen import urls  # noqa: E402
+from sitegen.model import thaw  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+NOTICE, MEASURE = "shengsi-2024", "7"   # per-person measure with a cap, 8 inputs
+ENCODINGS = ((".br", "br"), (".gz", "gzip"))
+
+
+# ---- the server -------------------------------------------------------------------------------
+
+class Counter:
+    """Bytes written to sockets, per request path (a scenario resets it)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.by_path: dict[str, int] = {}
+
+    def add(self, path: str, n: int):
+        with self.lock:
+            self.by_path[path] = self.by_path.get(path, 0) + n
+
+    def reset(self):
+        with self.lock:
+            self.by_path = {}
+
+    def total(self, contains: str = "") -> int:
+        with self.lock:
+            return sum(n for p, n in self.by_path.items() if contains in p)
+
+
+class _CountingWriter:
+    def __init__(self, raw, counter, handler):
+        self.raw, self.counter, self.handler = raw, counter, handler
+
+    def write(self, data):
+        self.counter.add(self.handler.path.split("?")[0], len(data))
+        return self.raw.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+class BenchHandler(site_serve.Handler):
+    counter: Counter = None
+    precompressed = True
+
+    def setup(self):
+        super().setup()
+        self.wfile = _CountingWriter(self.wfile, self.counter, self)
+
+    def send_head(self):
+        if self.precompressed:
+            path = Path(self.translate_path(self.path))
+            accept = self.headers.get("Accept-Encoding", "")
+            if path.is_file():
+                for ext, name in ENCODINGS:
+                    alt = path.with_name(path.name + ext)
+                    if name in accept and alt.is_file():
+                        return self._send_file(alt, self.guess_type(str(path)), name)
+        return super().send_head()
+
+    def _send_file(self, path: Path, ctype: str, encoding: str):
+        f = open(path, "rb")
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", encoding)
+        self.send_header("Content-Length", str(path.stat().st_size))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return f
+
+    def end_headers(self):
+        if self.precompressed:
+            immutable = "/assets/pyodide/" in self.path or "/assets/calculator/worker." in self.path
+            self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
+        super().end_headers()
+
+
+def start_server(site: Path, *, precompressed: bool):
+    counter = Counter()
+    handler = type("Handler", (BenchHandler,), {"csp": site_serve.csp_policy(), "counter": counter,
+                                                "precompressed": precompressed})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/", counter
+
+
+# ---- scenarios ----------------------------------------------------------------------------------
+
+def marks(page) -> dict:
+    return page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('mark')
+        .filter(m => m.name.startsWith('zc-calc')).map(m => [m.name, m.startTime]))""")
+
+
+def shared_link(base: str, inputs: dict) -> str:
+    frag = "#calc/" + quote(MEASURE) + "?" + urlencode(inputs)
+    return base + urls.notice("en", NOTICE) + frag
+
+
+def wait_result(page):
+    page.wait_for_selector(f'form[data-measure="{NOTICE}/{MEASURE}"] [data-result]:is([data-state=ok],'
+                           '[data-state=ineligible],[data-state=error])', timeout=120000)
+
+
+def run_link(context, url) -> dict:
+    page = context.new_page()
+    page.goto(url)
+    wait_result(page)
+    m = marks(page)
+    boot = page.get_attribute("html", "data-zc-boot")
+    page.close()
+    return {"ready": m["zc-calc-ready"], "result": m["zc-calc-result"], "boot": boot}
+
+
+def run_fill(context, base, inputs) -> float:
+    page = context.new_page()
+    page.goto(base + urls.notice("en", NOTICE))
+    form = page.locator(f'form[data-measure="{NOTICE}/{MEASURE}"]')
+    form.locator("input, select").first.focus()        # the worker starts here
+    t0 = page.evaluate("() => performance.now()")
+    for name, value in inputs.items():
+        field = form.locator(f'[name="{name}"]')
+        if form.locator(f'[data-field="{name}"]').get_attribute("data-type") in ("bool", "choice"):
+            field.select_option(value)
+        else:
+            field.fill(value)
+    spent = page.evaluate("() => performance.now()") - t0
+    page.wait_for_timeout(max(0, 3000 - spent))          # 3 s of filling in, in all
+    form.locator("button[type=submit]").click()
+    wait_result(page)
+    m = marks(page)
+    page.close()
+    return m["zc-calc-result"] - m["zc-calc-submit"]
+
+
+def bytes_reader(browser, base, counter, *, calculate: bool, inputs) -> tuple[int, int]:
+    context = browser.new_context()
+    page = context.new_page()
+    counter.reset()
+    if calculate:
+        page.goto(shared_link(base, inputs))
+        wait_result(page)
+    else:
+        page.goto(base + urls.notice("en", NOTICE))
+        page.mouse.wheel(0, 4000)
+        page.wait_for_timeout(2000)
+    page.wait_for_timeout(300)
+    context.close()
+    return counter.total(), counter.total("/assets/pyodide/")
+
+
+def median_ms(values) -> str:
+    return f"{statistics.median(values) / 1000:.2f} s"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--site", type=Path, help="a built site (default: build one into a temp folder)")
+    ap.add_argument("--plain", action="store_true", help="sitegen.serve as is: no compression, no caching")
+    args = ap.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.corpus import corpus
+    notice = corpus().notice(NOTICE)
+    case = next(c for c in notice.cases if str(c.measure) == MEASURE and c.expect.eligible)
+    inputs = {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in thaw(case.inputs).items()}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site
+        if site is None:
+            from sitegen.site import build_site
+            site = Path(tmp) / "site"
+            build_site(corpus(), site, build_date=dt.date(2024, 3, 1), index_search=False)
+        server, base, counter = start_server(site, precompressed=not args.plain)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                cold, warm, waits = [], [], []
+                for _ in range(args.runs):
+                    context = browser.new_context()           # empty cache
+                    cold.append(run_link(context, shared_link(base, inputs)))
+                    warm.append(run_link(context, shared_link(base, inputs)))  # same cache
+                    context.close()
+                for _ in range(args.runs):
+                    context = browser.new_context()
+                    waits.append(run_fill(context, base, inputs))
+                    context.close()
+                never, never_py = bytes_reader(browser, base, counter, calculate=False, inputs=inputs)
+                does, does_py = bytes_reader(browser, base, counter, calculate=True, inputs=inputs)
+                browser.close()
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    server_name = ("sitegen.serve (no compression, no cache headers)" if args.plain else
+                   "sitegen.serve + pre-compressed .br/.gz and Cache-Control (benchmarks/calculator_start.py)")
+    print(f"Calculator start — headless Chromium {CHROMIUM}, {NOTICE}/{MEASURE}, "
+          f"medians of {args.runs} runs, loopback; server: {server_name}")
+    print(f"{'':34}{'cold':>10}{'warm':>10}")
+    print(f"{'navigation → engine ready':34}{median_ms([r['ready'] for r in cold]):>10}{median_ms([r['ready'] for r in warm]):>10}")
+    print(f"{'navigation → first result':34}{median_ms([r['result'] for r in cold]):>10}{median_ms([r['result'] for r in warm]):>10}")
+    print(f"{'click → result after 3 s filling':34}{statistics.median(waits):>8.0f} ms   (cold cache; runs: "
+          + ", ".join(f"{w:.0f}" for w in waits) + ")")
+    print(f"{'bytes, reader who never calculates':34}{never / 1e6:>8.2f} MB   (Pyodide: {never_py} bytes)")
+    print(f"{'bytes, reader who calculates':34}{does / 1e6:>8.2f} MB   (Pyodide: {does_py / 1e6:.2f} MB)")
+    boots = sorted({r["boot"] for r in cold + warm})
+    print(f"boot: {', '.join(boots)} (snapshot = restored from the build-time memory snapshot)")
+    print("targets: ready ≤ 1.5 s cold, ≤ 0.9 s warm; click → result < 100 ms; 0 Pyodide bytes; < 8 MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
