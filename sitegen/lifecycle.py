@@ -24,13 +24,29 @@ def superseded_by(version, corpus):
         later = [v for v in notice.versions if v.version > version.version and v.stage == "final"]
         if later:
             return later[0]
+    for v, rel in _replacements(corpus).get(version.id, ()):
+        if rel.version in (None, version.version):
+            return v
+    return None
+
+
+_INDEX: dict = {}
+
+
+def _replacements(corpus) -> dict:
+    """notice id → [(version, relation)] of versions that supersede or repeal it; built once per corpus."""
+    cached = _INDEX.get(id(corpus))
+    if cached is not None and cached[0] is corpus:
+        return cached[1]
+    index: dict = {}
     for other in corpus.notices:
         for v in other.versions:
             for rel in v.relates or ():
-                if rel.notice == version.id and rel.kind in ("supersedes", "repeals"):
-                    if rel.version in (None, version.version):
-                        return v
-    return None
+                if rel.kind in ("supersedes", "repeals"):
+                    index.setdefault(rel.notice, []).append((v, rel))
+    _INDEX.clear()  # one corpus at a time is all a build needs
+    _INDEX[id(corpus)] = (corpus, index)
+    return index
 
 
 def start_date(version):

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.text import DEFAULT_ORDER as DEFAULT_PRINT_ORDER, format_date

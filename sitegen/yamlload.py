@@ -43,8 +43,11 @@ def format_path(path: Path_) -> str:
     return out
 
 
-class _Loader(yaml.SafeLoader):
-    """Local subclass so resolvers/constructors we rely on are not shared globally."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Local subclass so resolvers/constructors we rely on are not shared globally.
+
+    libyaml's parser (when PyYAML has it) is several times faster and keeps line marks.
+    """
 
 
 @dataclass
