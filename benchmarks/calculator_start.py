@@ -149,8 +149,10 @@ def run_link(context, url) -> dict:
     wait_result(page)
     m = marks(page)
     boot = page.get_attribute("html", "data-zc-boot")
+    phases = page.evaluate("() => window.zhengceCalculator.phases")
     page.close()
-    return {"ready": m["zc-calc-ready"], "result": m["zc-calc-result"], "boot": boot}
+    return {"ready": m["zc-calc-ready"], "result": m["zc-calc-result"], "boot": boot,
+            "start": m["zc-calc-start"], **{f"w_{k}": v for k, v in phases.items()}}
 
 
 def run_fill(context, base, inputs) -> float:
@@ -246,6 +248,10 @@ def main() -> int:
           + ", ".join(f"{w:.0f}" for w in waits) + ")")
     print(f"{'bytes, reader who never calculates':34}{never / 1e6:>8.2f} MB   (Pyodide: {never_py} bytes)")
     print(f"{'bytes, reader who calculates':34}{does / 1e6:>8.2f} MB   (Pyodide: {does_py / 1e6:.2f} MB)")
+    for label, runs in (("cold", cold), ("warm", warm)):
+        steps = ["start"] + [k for k in runs[0] if k.startswith("w_")]
+        print(f"  {label} boot steps (medians): page script start {statistics.median(r['start'] for r in runs):.0f} ms; "
+              "in the worker: " + ", ".join(f"{k[2:]} {statistics.median(r[k] for r in runs):.0f} ms" for k in steps[1:]))
     boots = sorted({r["boot"] for r in cold + warm})
     print(f"boot: {', '.join(boots)} (snapshot = restored from the build-time memory snapshot)")
     print("targets: ready ≤ 1.5 s cold, ≤ 0.9 s warm; click → result < 100 ms; 0 Pyodide bytes; < 8 MB")

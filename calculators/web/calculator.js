@@ -66,6 +66,7 @@
 
   const forms = Array.from(document.querySelectorAll("form[data-measure]"));
   if (!forms.length) return;
+  window.zhengceCalculator = { get phases() { return engine.phases; } };
 
   // ---- the engine client: one worker per page, requests matched to replies by id ----------
 
@@ -110,6 +111,7 @@
         clearTimeout(this.timer);
         performance.mark("zc-calc-ready");
         document.documentElement.dataset.zcBoot = msg.snapshot ? "snapshot" : "normal";
+        this.phases = msg.phases; // for benchmarks: ms since the worker started, per boot step
         this.set("ready");
       } else if (msg.type === "failed") {
         this.fail(msg.error);

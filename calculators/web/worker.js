@@ -3,7 +3,8 @@
 // Protocol (every reply to a request carries the request's id):
 //   page → worker  {type: "init", runtime, specs: [url]}        once, right after `new Worker`
 //                  {type: "calculate", id, spec: url, measure, inputs, lang}
-//   worker → page  {type: "ready", ms, snapshot}                 the engine imported and answered
+//   worker → page  {type: "ready", ms, snapshot, phases}         the engine is imported
+//                  (phases: ms since the worker started at the end of each boot step)
 //                  {type: "failed", error: {code, message_zh, message_en}}   it never will
 //                  {type: "result", id, result}                  calculators.calculate's result
 //                  {type: "error", id, error: {code, input_id, message_zh, message_en}}
@@ -39,7 +40,10 @@ export async function boot(rt, { fetch: get = fetchBytes } = {}) {
   // Start every download at once: the snapshot (largest) is fetched while pyodide.mjs loads.
   const snapshot = rt.snapshot ? get(rt.runtime + rt.snapshot) : null;
   snapshot?.catch(() => {}); // an unfetched snapshot only means a slower, normal boot
+  const phases = {};
+  const lap = (name) => (phases[name] = Math.round(performance.now() - started));
   const { loadPyodide } = await import(rt.runtime + "pyodide.mjs");
+  lap("import");
   const options = {
     indexURL: rt.runtime,
     stdLibURL: rt.runtime + rt.stdlib,
@@ -61,12 +65,14 @@ export async function boot(rt, { fetch: get = fetchBytes } = {}) {
     }
   }
   if (!pyodide) pyodide = await loadPyodide(options);
+  lap("loadPyodide");
 
   const loadErrors = [];
   await pyodide.loadPackage(rt.package, {
     messageCallback: () => {},
     errorCallback: (m) => loadErrors.push(m),
   });
+  lap("loadPackage");
   // loadPackage only logs a failure: the import is the real check.
   let calculateJson;
   try {
@@ -76,7 +82,8 @@ export async function boot(rt, { fetch: get = fetchBytes } = {}) {
       code: "engine_import",
     });
   }
-  return { pyodide, calculateJson, public: { snapshot: fromSnapshot } };
+  lap("import_engine");
+  return { pyodide, calculateJson, public: { snapshot: fromSnapshot, phases } };
 }
 
 async function calculate(msg) {
