@@ -351,17 +351,14 @@ def main(argv=None) -> int:
 
     sub.add_parser("schema", help="print the JSON Schema of the notice format")
 
-    p = sub.add_parser("build", help="build the site into site/")
-    p.add_argument("--out", default=str(ROOT / "site"))
-    p.add_argument("--date", help="build date (YYYY-MM-DD) for status banners; default SOURCE_DATE_EPOCH or today")
-
-    p = sub.add_parser("publish", help="build, then record new versions in archive/manifest.json (they never change again)")
-    p.add_argument("--out", default=str(ROOT / "site"))
-    p.add_argument("--date", help="publication date (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
-
-    p = sub.add_parser("release", help="pack a dated, self-contained archive of the whole site")
-    p.add_argument("--out", default=str(ROOT / "releases"))
-    p.add_argument("--date", help="release date (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
+    for name, helptext, out, date_help in (
+            ("build", "build the site into site/", ROOT / "site", "build date for status banners"),
+            ("publish", "build, then record new versions in archive/manifest.json (they never change again)",
+             ROOT / "site", "publication date"),
+            ("release", "pack a dated, self-contained archive of the whole site", ROOT / "releases", "release date")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--out", default=str(out))
+        p.add_argument("--date", help=f"{date_help} (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
 
     p = sub.add_parser("serve", help="build, then serve the site on http://127.0.0.1:8000")
     p.add_argument("--site", default=str(ROOT / "site"))
