@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
-from sitegen import urls
+from sitegen import diff, lifecycle, pointintime, urls
 from sitegen.text import DEFAULT_ORDER as DEFAULT_PRINT_ORDER, format_date
 from sitegen.ui_text import t as ui
 
@@ -93,6 +94,7 @@ class Renderer:
         self.status_of = status_of          # version -> status code, fixed for this build
         self.env = make_env()
         self._entries: dict[str, list[Entry]] = {}
+        self._incoming = incoming_relations(corpus)
 
     # ---- context ------------------------------------------------------------------------------
 
@@ -168,10 +170,13 @@ class Renderer:
 
     # ---- pages ----------------------------------------------------------------------------------
 
-    def notice_page(self, notice, version, lang: str) -> Page:
+    def notice_page(self, notice, version, lang: str, *, permanent: bool = False) -> Page:
+        """A version of a notice: the latest at `/n/<id>/`, and every version (the latest too) at
+        its permanent `/n/<id>/v<k>/`, which is never taken down."""
         is_latest = version.version == notice.latest.version
-        url = urls.notice(lang, notice.id, None if is_latest else version.version)
-        other = urls.notice(urls.other(lang), notice.id, None if is_latest else version.version)
+        number = version.version if permanent or not is_latest else None
+        url = urls.notice(lang, notice.id, number)
+        other = urls.notice(urls.other(lang), notice.id, number)
         d = notice_date(version)
         anns = version.annotations or ()
         ctx = self.context(
@@ -182,9 +187,9 @@ class Renderer:
             year_url=urls.listing(lang, "year", str(d.year) if d else "unknown"),
             year_label=str(d.year) if d else ui("unknown_year", lang),
             validity=self.validity(version, lang),
-            version_url=lambda other_v: (urls.notice(lang, notice.id)
-                                         if other_v.version == notice.latest.version
-                                         else urls.notice(lang, notice.id, other_v.version)),
+            version_url=lambda other_v: urls.notice(lang, notice.id, other_v.version),
+            latest_status=self.status_of(notice.latest),
+            successor=self.successor_notice(notice, lang),
             clause_label=lambda cid: clause_label(version, cid),
             target=lambda tid: self.target(version, tid, lang),
             notes_for=lambda cid: [a for a in anns if a.target is not None and str(a.target) == str(cid)],
@@ -198,8 +203,82 @@ class Renderer:
         if version.annotations:
             toc.append(("annotations", ui("annotations", lang)))
         return Page(url=url, lang=lang, title=version.title[lang], body=self.render("notice.html", ctx),
-                    alt=other, toc=tuple(toc), indexed=is_latest,
+                    alt=other, toc=tuple(toc), indexed=is_latest and number is None,
                     description=" · ".join(x for x in (version.doc_number, ctx["join"](version.issuers)) if x))
+
+    def successor_notice(self, notice, lang: str) -> dict | None:
+        """The other notice that has replaced this one (as of the build date), for the banner."""
+        latest = notice.latest
+        successor = lifecycle.superseded_by(latest, self.corpus)
+        if successor is None or successor.id == notice.id or self.status_of(latest) != "superseded":
+            return None
+        return {"title": successor.title[lang], "url": urls.notice(lang, successor.id),
+                "from": lifecycle.start_date(successor)}
+
+    # ---- versions: history, diffs, point in time ----------------------------------------------
+
+    def history_page(self, notice, lang: str) -> Page:
+        url = urls.history(lang, notice.id)
+        rows = []
+        previous = None
+        for v in notice.versions:
+            periods = pointintime.status_periods(v, self.corpus)
+            rows.append({
+                "version": v, "status": self.status_of(v),
+                "url": urls.notice(lang, notice.id, v.version),
+                "in_force": [p for p in periods if p["status"] == "in_force"],
+                "outgoing": [(rel, self.corpus.notice(rel.notice)) for rel in v.relates or ()],
+                "diff": urls.diff(lang, notice.id, previous.version, v.version) if previous else None,
+            })
+            previous = v
+        incoming = [{"kind": rel.kind, "rel": rel, "source": src,
+                     "url": urls.notice(lang, src.id, src.version),
+                     "from": lifecycle.start_date(src)}
+                    for src, rel in self._incoming.get(notice.id, ())]
+        title = ui("history_of", lang, title=notice.latest.title[lang])
+        ctx = self.context(lang, url, notice=notice, rows=rows, incoming=incoming, heading=title)
+        return Page(url, lang, title, self.render("history.html", ctx),
+                    alt=urls.history(urls.other(lang), notice.id))
+
+    def diff_page(self, notice, old, new, lang: str) -> Page:
+        url = urls.diff(lang, notice.id, old.version, new.version)
+        changes = [{"kind": c.kind, "clause_id": c.clause_id, "number": c.number,
+                    "html": marked(c.html, lang)}
+                   for c in diff.version_diff(old, new, lang)]
+        counts = {k: sum(1 for c in changes if c["kind"] == k) for k in ("added", "removed", "changed", "same")}
+        meta = [self.meta_change(field, a, b, lang) for field, a, b in diff.metadata_changes(old, new)]
+        title = ui("diff_of", lang, a=old.version, b=new.version, title=new.title[lang])
+        ctx = self.context(lang, url, notice=notice, old=old, new=new, changes=changes, counts=counts,
+                           meta=meta, heading=title,
+                           old_url=urls.notice(lang, notice.id, old.version),
+                           new_url=urls.notice(lang, notice.id, new.version))
+        return Page(url, lang, title, self.render("diff.html", ctx),
+                    alt=urls.diff(urls.other(lang), notice.id, old.version, new.version),
+                    toc=(("meta", ui("meta_changes", lang)), ("clauses", ui("clause_changes", lang))))
+
+    def meta_change(self, field: str, old, new, lang: str) -> dict:
+        """(label, before, after) of one changed fact; titles are diffed word by word."""
+        def show(value):
+            if value is None:
+                return ui("none", lang)
+            if isinstance(value, dt.date):
+                return format_date(value, lang)
+            if field == "stage":
+                return ui("stage_" + value, lang)
+            return value[lang] if hasattr(value, "keys") else str(value)
+        label = ui(field.split(".")[-1], lang)
+        if field == "title":
+            return {"label": label, "before": show(old), "after": marked(diff.inline_diff(old[lang], new[lang], lang), lang)}
+        return {"label": label, "before": show(old), "after": show(new)}
+
+    def in_force_page(self, lang: str) -> Page:
+        url = urls.in_force(lang)
+        listed = [{"notice": n, "version": v, "url": urls.notice(lang, n.id, v.version),
+                   "periods": [p for p in pointintime.status_periods(v, self.corpus) if p["status"] == "in_force"]}
+                  for n, v in lifecycle.in_force_on(self.corpus, self.build_date)]
+        title = ui("in_force_title", lang)
+        ctx = self.context(lang, url, listed=listed, heading=title)
+        return Page(url, lang, title, self.render("in_force.html", ctx), alt=urls.in_force(urls.other(lang)))
 
     def target(self, version, target_id, lang: str) -> tuple[str, str]:
         """(anchor, label) of the clause, section or attachment an annotation or relation cites."""
@@ -294,11 +373,39 @@ class Renderer:
             pages.append(self.home_page(lang))
             pages.append(self.search_page(lang))
             pages.extend(self.listing_pages(lang))
+            pages.append(self.in_force_page(lang))
             for notice in self.corpus.notices:
+                pages.append(self.notice_page(notice, notice.latest, lang))
                 for version in notice.versions:
-                    pages.append(self.notice_page(notice, version, lang))
+                    pages.append(self.notice_page(notice, version, lang, permanent=True))
                 pages.append(self.parallel_page(notice, lang))
+                pages.append(self.history_page(notice, lang))
+                for old, new in zip(notice.versions, notice.versions[1:]):
+                    pages.append(self.diff_page(notice, old, new, lang))
         return pages
+
+
+def incoming_relations(corpus) -> dict[str, list]:
+    """notice id → [(version, relation)] of the versions of other notices whose `relates` name it."""
+    index: dict[str, list] = {}
+    for other in corpus.notices:
+        for v in other.versions:
+            for rel in v.relates or ():
+                index.setdefault(rel.notice, []).append((v, rel))
+    return index
+
+
+_MARKS = {"ins": ("ins_start", "ins_end"), "del": ("del_start", "del_end")}
+
+
+def marked(html: Markup, lang: str) -> Markup:
+    """The diff's <ins>/<del> with their meaning spelled out for screen readers (most do not
+    announce the elements themselves). The diff is escaped HTML, so these tags are the only ones."""
+    out = str(html)
+    for tag, (start, end) in _MARKS.items():
+        out = out.replace(f"<{tag}>", f'<{tag}><span class="zc-sr-only">{ui(start, lang)}</span>')
+        out = out.replace(f"</{tag}>", f'<span class="zc-sr-only">{ui(end, lang)}</span></{tag}>')
+    return Markup(out)
 
 
 def parallel_rows(version):

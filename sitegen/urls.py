@@ -34,6 +34,21 @@ def parallel(lang: str, notice_id: str) -> str:
     return f"{lang}/n/{notice_id}/parallel/"
 
 
+def history(lang: str, notice_id: str) -> str:
+    """Every version of a notice: dates, status, relations, links to each version and diff."""
+    return f"{lang}/n/{notice_id}/history/"
+
+
+def diff(lang: str, notice_id: str, old: int, new: int) -> str:
+    """Clause-level changes from version `old` to version `new`."""
+    return f"{lang}/n/{notice_id}/diff/v{old}-v{new}/"
+
+
+def in_force(lang: str) -> str:
+    """What was in force on a chosen day."""
+    return f"{lang}/in-force/"
+
+
 def clause_anchor(clause_id) -> str:
     return f"c-{clause_id}"
 
@@ -59,6 +74,16 @@ def search(lang: str) -> str:
 def data(notice_id: str, version: int | None = None) -> str:
     """Open data: the validated model as JSON (a file, not a page)."""
     return f"data/n/{notice_id}.json" if version is None else f"data/n/{notice_id}/v{version}.json"
+
+
+def versions(notice_id: str | None = None) -> str:
+    """Versions with their status periods (sitegen/pointintime.py): all notices, or one."""
+    return "data/versions.json" if notice_id is None else f"data/n/{notice_id}/versions.json"
+
+
+def spec(notice_id: str, version: int) -> str:
+    """The computable measures of one version (written by sitegen/pyodide_bundle.write_specs)."""
+    return f"assets/specs/{notice_id}/v{version}.json"
 
 
 def feed(lang: str) -> str:
