@@ -38,8 +38,9 @@ def page_digest(html: str) -> str:
 
     The site chrome (navigation, footer, asset names) may evolve; the published text may not.
     """
-    match = CONTENT_RE.search(html)
-    body = match.group(1) if match else html
+    # A page may mark several stretches (chrome such as a calculator form sits between them).
+    parts = CONTENT_RE.findall(html)
+    body = "".join(parts) if parts else html
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 

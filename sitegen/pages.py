@@ -67,7 +67,12 @@ def notice_date(version) -> dt.date | None:
 
 def clause_label(version, clause_id) -> str:
     clause = version.clause(str(clause_id))
-    number = (clause.number if clause is not None else None) or str(clause_id)
+    return bare_number(clause.number if clause is not None else None, clause_id)
+
+
+def bare_number(number, clause_id) -> str:
+    """A clause number without its punctuation ("1." → "1", "（三）" → "三")."""
+    number = number or str(clause_id)
     return number.strip().rstrip(".．、)）").lstrip("(（") or str(clause_id)
 
 
@@ -115,6 +120,7 @@ class Renderer:
             "tx": tx, "link": link, "lines": text_lines,
             "date": lambda d: format_date(as_date(d), lang),
             "date_or": lambda d: format_date(as_date(d), lang) if d else ui("not_given", lang),
+            "paren": lambda text: f"（{text}）" if lang == "zh" else f" ({text})",
             "join": lambda items: ("、" if lang == "zh" else "; ").join(tx(i) for i in items or ()),
             **extra,
         }
@@ -229,6 +235,7 @@ class Renderer:
                 "in_force": [p for p in periods if p["status"] == "in_force"],
                 "outgoing": [(rel, self.corpus.notice(rel.notice)) for rel in v.relates or ()],
                 "diff": urls.diff(lang, notice.id, previous.version, v.version) if previous else None,
+                "previous": previous.version if previous else None,
             })
             previous = v
         incoming = [{"kind": rel.kind, "rel": rel, "source": src,
@@ -242,7 +249,7 @@ class Renderer:
 
     def diff_page(self, notice, old, new, lang: str) -> Page:
         url = urls.diff(lang, notice.id, old.version, new.version)
-        changes = [{"kind": c.kind, "clause_id": c.clause_id, "number": c.number,
+        changes = [{"kind": c.kind, "clause_id": c.clause_id, "number": bare_number(c.number, c.clause_id),
                     "html": marked(c.html, lang)}
                    for c in diff.version_diff(old, new, lang)]
         counts = {k: sum(1 for c in changes if c["kind"] == k) for k in ("added", "removed", "changed", "same")}

@@ -15,6 +15,7 @@ from them, without a second copy of the rule in JavaScript.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from sitegen import lifecycle, urls
 from sitegen.model import thaw
@@ -99,6 +100,16 @@ def versions_index(corpus, *, build_date: dt.date) -> dict:
     """`data/versions.json`: every notice (see `notice_entry`)."""
     return {"format": FORMAT, "build_date": build_date.isoformat(),
             "notices": [notice_entry(n, corpus, build_date=build_date) for n in corpus.notices]}
+
+
+def write_index(corpus, site_dir: Path, *, build_date: dt.date) -> None:
+    """`data/versions.json` and one `data/n/<id>/versions.json` per notice."""
+    from sitegen.exports import write_json
+    index = versions_index(corpus, build_date=build_date)
+    write_json(site_dir / urls.versions(), index)
+    for entry in index["notices"]:
+        write_json(site_dir / urls.versions(entry["id"]),
+                   {"format": FORMAT, "build_date": index["build_date"], "notice": entry})
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -39,6 +39,7 @@ PYODIDE_VERSION = "314.0.7"      # = package.json; the snapshot format is privat
 NODE_SCRIPT = Path(__file__).resolve().parent / "node" / "build_runtime.mjs"
 WEB_DIR = REPO / "calculators" / "web"
 CACHE = REPO / "build" / "pyodide-cache"
+KEEP_CACHED = 3                  # runtimes (and stage results) kept in CACHE
 
 DIST = "zhengce-calculators"
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
@@ -129,46 +130,53 @@ def build_runtime(jobs: list[dict]) -> Runtime:
     tools = _digest(NODE_SCRIPT.read_bytes(), (NODE_SCRIPT.parent / "pycompile.py").read_bytes(),
                     *(_file_digest(PYODIDE_DIR / f) for f in (*RUNTIME_FILES, STDLIB)))
 
-    # 1. .py → .pyc for the whole stdlib and the engine (Pyodide's own interpreter compiles them).
-    compiled = _cached("compiled", _digest(tools, version), lambda d: _compile(d, files, version))
+    # 1. .py → .pyc for the stdlib and the engine (Pyodide's own interpreter compiles them).
+    stdlib = _cached("stdlib", tools, _compile_stdlib) / STDLIB
+    compiled = _cached("engine", _digest(tools, version), lambda d: _compile_engine(d, files, version))
     whl = wheel.wheel_name(DIST, version)
     lock = _lock(whl, version, compiled / whl)
     # 2. Which stdlib modules the engine's run imports (all golden cases, both languages).
     warm = _json(jobs)
     traced = _cached("traced", _digest(tools, version, WARMUP, warm),
-                     lambda d: _trace(d, compiled, lock, warm))
+                     lambda d: _trace(d, stdlib, compiled, lock, warm))
     needed = json.loads((traced / "modules.json").read_text())
     # 3. The runtime folder: cut stdlib, wheel, lock, snapshot; named by the digest of its inputs.
     key = _digest(tools, version, WARMUP, _json(SNAPSHOT_JOBS), _json(needed), STDLIB_KEEP, INITIAL_HEAP)
-    folder = _cached("runtime", key, lambda d: _assemble(d, compiled, whl, lock, needed))
+    folder = _cached("runtime", key, lambda d: _assemble(d, stdlib, compiled / whl, lock, needed))
     return Runtime(folder=folder, digest=key[:16], wheel=whl, lock=lock,
                    snapshot=(folder / SNAPSHOT).is_file())
 
 
-def _compile(out: Path, files: dict[str, bytes], version: str) -> None:
+def _compile_stdlib(out: Path) -> None:
+    # Stored, not deflated: the server's brotli then compresses the whole archive at once
+    # (1.0 MB against 4.4 MB for a deflated zip of .pyc), and imports skip inflating.
+    _node("compile", {"pyodideDir": str(PYODIDE_DIR), "zips": [
+        {"src": str(PYODIDE_DIR / STDLIB), "dst": str(out / STDLIB), "compression": zipfile.ZIP_STORED}]})
+
+
+def _compile_engine(out: Path, files: dict[str, bytes], version: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = wheel.write_wheel(Path(tmp), DIST, version, files)
         raw = Path(tmp) / "compiled.whl"
         _node("compile", {"pyodideDir": str(PYODIDE_DIR), "zips": [
-            {"src": str(PYODIDE_DIR / STDLIB), "dst": str(out / STDLIB), "compression": zipfile.ZIP_STORED},
             {"src": str(src), "dst": str(raw), "compression": zipfile.ZIP_DEFLATED}]})
         # Re-wrap so RECORD names the .pyc files with their hashes.
         wheel.write_wheel(out, DIST, version, wheel.read_files(raw))
 
 
-def _trace(out: Path, compiled: Path, lock: dict, warm: str) -> None:
-    report = _node("trace", {"pyodideDir": str(PYODIDE_DIR), "stdlib": str(compiled / STDLIB),
+def _trace(out: Path, stdlib: Path, compiled: Path, lock: dict, warm: str) -> None:
+    report = _node("trace", {"pyodideDir": str(PYODIDE_DIR), "stdlib": str(stdlib),
                              "lock": lock, "packageBaseUrl": str(compiled), "package": DIST,
                              "warmup": WARMUP, "jobs": warm})
     (out / "modules.json").write_text(_json(sorted(report["modules"])))
 
 
-def _assemble(out: Path, compiled: Path, whl: str, lock: dict, needed: list[str]) -> None:
+def _assemble(out: Path, stdlib: Path, whl: Path, lock: dict, needed: list[str]) -> None:
     for name in RUNTIME_FILES:
         shutil.copy(PYODIDE_DIR / name, out / name)
-    shutil.copy(compiled / whl, out / whl)
+    shutil.copy(whl, out / whl.name)
     (out / LOCK).write_text(_json(lock))
-    cut_stdlib(compiled / STDLIB, out / STDLIB, needed)
+    cut_stdlib(stdlib, out / STDLIB, needed)
     # The snapshot's warm-up must not depend on the policies (or every edit would redo it): it
     # imports the engine and runs one tiny measure through the bridge.
     _node("snapshot", {"pyodideDir": str(PYODIDE_DIR), "stdlib": str(out / STDLIB),
@@ -195,6 +203,7 @@ def precompress(paths: list[Path]) -> None:
         for path, digest in todo:
             for ext in (".br", ".gz"):
                 shutil.copy(path.with_name(path.name + ext), store / f"{digest}{ext}")
+        _prune(store, keep=4 * KEEP_CACHED * len(COMPRESSIBLE))
 
 
 SNAPSHOT_JOBS = [{"lang": lang, "inputs": inputs, "spec": {
@@ -285,7 +294,16 @@ def _cached(stage: str, key: str, make) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         if not final.is_dir():
             raise
+    _prune(final.parent, keep=KEEP_CACHED)
     return final
+
+
+def _prune(folder: Path, *, keep: int) -> None:
+    """Drop all but the `keep` newest entries (every engine edit makes a ~45 MB runtime)."""
+    entries = sorted((p for p in folder.iterdir() if not p.name.startswith(".")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        shutil.rmtree(old) if old.is_dir() else old.unlink()
 
 
 def _node(command: str, job: dict) -> dict | list:

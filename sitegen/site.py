@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen import exports, search, urls
+from sitegen import exports, pointintime, search, urls
 from sitegen.lifecycle import status
 from sitegen.pages import Page, Renderer
 
@@ -62,6 +62,7 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
         write_redirect(site, "zh/", urls.home("zh"))
         exports.write_data(corpus, site, status_of=status_of)
         exports.write_feeds(corpus, site, site_url=config["site_url"] or "/", status_of=status_of)
+        pointintime.write_index(corpus, site, build_date=build_date)
         if calculators and importlib.util.find_spec("sitegen.pyodide_bundle") is not None:
             from sitegen import pyodide_bundle
             pyodide_bundle.bundle(corpus, site)

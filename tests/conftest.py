@@ -6,12 +6,15 @@
 - `browser`: headless Chromium (/usr/bin/chromium) through Playwright; skipped if absent.
 - `page`: a fresh page whose requests off the site's own origin are blocked and recorded in
   `page.offsite` (tests assert it stays empty), with console errors in `page.errors`.
+- `archive_corpus`, `archive_site`, `archive_url`, `archive_page`: the same for the synthetic
+  versioned notices of tests/fixtures/archive (demo-bus v1 draft, v2 final; demo-successor).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +25,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 BUILD_DATE = dt.date(2024, 3, 1)
+ARCHIVE_FIXTURES = ROOT / "tests" / "fixtures" / "archive"
+
+
+def with_calculators() -> bool:
+    """ZHENGCE_TEST_CALCULATORS=0 leaves out the Pyodide runtime (faster; pages and search only)."""
+    return os.environ.get("ZHENGCE_TEST_CALCULATORS", "1") != "0"
 
 
 @pytest.fixture(scope="session")
@@ -35,19 +44,45 @@ def site_corpus():
 def built_site(tmp_path_factory, site_corpus) -> Path:
     from sitegen.site import build_site
     out = tmp_path_factory.mktemp("built") / "site"
-    # ZHENGCE_TEST_CALCULATORS=0 leaves out the Pyodide runtime (faster; pages and search only).
-    build_site(site_corpus, out, build_date=BUILD_DATE,
-               calculators=os.environ.get("ZHENGCE_TEST_CALCULATORS", "1") != "0")
+    build_site(site_corpus, out, build_date=BUILD_DATE, calculators=with_calculators())
     return out
+
+
+@contextmanager
+def _served(site: Path):
+    from sitegen.serve import serve_in_thread
+    server, url = serve_in_thread(site, "127.0.0.1", 0)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
 def site_url(built_site):
-    from sitegen.serve import serve_in_thread
-    server, url = serve_in_thread(built_site, "127.0.0.1", 0)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with _served(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def archive_corpus():
+    from sitegen.readers import load_policies
+    return load_policies(ARCHIVE_FIXTURES, run_cases=False)
+
+
+@pytest.fixture(scope="session")
+def archive_site(tmp_path_factory, archive_corpus) -> Path:
+    from sitegen.site import build_site
+    out = tmp_path_factory.mktemp("archive") / "site"
+    build_site(archive_corpus, out, build_date=BUILD_DATE, calculators=with_calculators())
+    return out
+
+
+@pytest.fixture(scope="session")
+def archive_url(archive_site):
+    with _served(archive_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -61,9 +96,10 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, site_url):
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+@contextmanager
+def guarded_page(browser, base_url: str):
+    """A fresh page that blocks and records (`.offsite`) every request off `base_url`'s origin."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     pg = context.new_page()
     pg.offsite = []
@@ -80,5 +116,19 @@ def page(browser, site_url):
     context.route("**/*", guard)
     pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    with guarded_page(browser, site_url) as pg:
+        yield pg
+
+
+@pytest.fixture
+def archive_page(browser, archive_url):
+    with guarded_page(browser, archive_url) as pg:
+        yield pg

@@ -187,6 +187,15 @@ def test_states_and_bad_inputs_get_field_messages(page, site_url, site_corpus):
     assert page.offsite == [] and page.errors == []
 
 
+def test_specs_in_the_site_are_the_loaders_specs(built_site, site_corpus):
+    from sitegen.specs import version_specs
+    for notice in site_corpus.notices:
+        for version in notice.versions:
+            path = built_site / "assets" / "specs" / notice.id / f"v{version.version}.json"
+            want = json.loads(json.dumps(version_specs(version)))
+            assert (json.loads(path.read_text()) if path.exists() else {}) == want
+
+
 def test_works_with_the_network_cut(page, site_url, site_corpus):
     """Off-origin requests are blocked by the fixture throughout; once loaded, even the origin
     may go: the engine and the page's specs are already in the worker."""
