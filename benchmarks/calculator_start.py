@@ -12,10 +12,10 @@ Prints, side by side in one run (medians over --runs):
 Targets (issue): ready ≤ 1.5 s cold, ≤ 0.9 s warm; click-to-result < 100 ms after 3 s of filling;
 0 Pyodide bytes for a non-calculating reader; < 8 MB transferred for one who calculates.
 
-Server: sitegen.serve's handler (same types and CSP) plus what a static host does — serve the
+Server: sitegen.serve (`python build.py serve`), which does what a static host does — sends the
 pre-compressed `.br`/`.gz` beside a file when the browser accepts it, and cache headers
-(immutable for the content-named runtime and worker, revalidate for the rest). `--plain` uses
-sitegen.serve as is (no compression, no cache headers), like `python -m http.server`.
+(immutable for the content-named runtime and worker, revalidate for the rest). `--plain` turns
+that off (no compression, no cache headers), like `python -m http.server`.
 Over loopback: no network latency or bandwidth limit is simulated.
 """
 
@@ -23,9 +23,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
-import http.server
-import os
 import statistics
 import sys
 import tempfile
@@ -44,7 +41,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 NOTICE, MEASURE = "shengsi-2024", "7"   # per-person measure with a cap, 8 inputs
-ENCODINGS = ((".br", "br"), (".gz", "gzip"))
 
 
 # ---- the server -------------------------------------------------------------------------------
@@ -81,49 +77,18 @@ class _CountingWriter:
         return getattr(self.raw, name)
 
 
-class BenchHandler(site_serve.Handler):
-    counter: Counter = None
-    precompressed = True
-
-    def setup(self):
-        super().setup()
-        self.wfile = _CountingWriter(self.wfile, self.counter, self)
-
-    def send_head(self):
-        if self.precompressed:
-            path = Path(self.translate_path(self.path))
-            accept = self.headers.get("Accept-Encoding", "")
-            if path.is_file():
-                for ext, name in ENCODINGS:
-                    alt = path.with_name(path.name + ext)
-                    if name in accept and alt.is_file():
-                        return self._send_file(alt, self.guess_type(str(path)), name)
-        return super().send_head()
-
-    def _send_file(self, path: Path, ctype: str, encoding: str):
-        f = open(path, "rb")
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Encoding", encoding)
-        self.send_header("Content-Length", str(path.stat().st_size))
-        self.send_header("Vary", "Accept-Encoding")
-        self.end_headers()
-        return f
-
-    def end_headers(self):
-        if self.precompressed:
-            immutable = "/assets/pyodide/" in self.path or "/assets/calculator/worker." in self.path
-            self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
-        super().end_headers()
-
-
-def start_server(site: Path, *, precompressed: bool):
+def start_server(site: Path, *, static_host: bool):
+    """sitegen.serve's server, counting the bytes it writes."""
     counter = Counter()
-    handler = type("Handler", (BenchHandler,), {"csp": site_serve.csp_policy(), "counter": counter,
-                                                "precompressed": precompressed})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/", counter
+
+    class Counting(site_serve.Handler):
+        def setup(self):
+            super().setup()
+            self.wfile = _CountingWriter(self.wfile, counter, self)
+
+    Counting.static_host = static_host
+    server, base = site_serve.serve_in_thread(site, "127.0.0.1", 0, handler=Counting)
+    return server, base, counter
 
 
 # ---- scenarios ----------------------------------------------------------------------------------
@@ -200,7 +165,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--site", type=Path, help="a built site (default: build one into a temp folder)")
-    ap.add_argument("--plain", action="store_true", help="sitegen.serve as is: no compression, no caching")
+    ap.add_argument("--plain", action="store_true", help="no pre-compressed files, no Cache-Control (like python -m http.server)")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -216,7 +181,7 @@ def main() -> int:
             from sitegen.site import build_site
             site = Path(tmp) / "site"
             build_site(corpus(), site, build_date=dt.date(2024, 3, 1), index_search=False)
-        server, base, counter = start_server(site, precompressed=not args.plain)
+        server, base, counter = start_server(site, static_host=not args.plain)
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -237,8 +202,8 @@ def main() -> int:
             server.shutdown()
             server.server_close()
 
-    server_name = ("sitegen.serve (no compression, no cache headers)" if args.plain else
-                   "sitegen.serve + pre-compressed .br/.gz and Cache-Control (benchmarks/calculator_start.py)")
+    server_name = ("sitegen.serve --plain (no compression, no cache headers)" if args.plain else
+                   "sitegen.serve (pre-compressed .br/.gz, Cache-Control)")
     print(f"Calculator start — headless Chromium {CHROMIUM}, {NOTICE}/{MEASURE}, "
           f"medians of {args.runs} runs, loopback; server: {server_name}")
     print(f"{'':34}{'cold':>10}{'warm':>10}")

@@ -141,7 +141,7 @@ def _check_outcomes(outcomes, checker, types):
         for key in outcome:
             if key not in ("id", "when", "cite", "text", "value"):
                 checker.problem(path + (key,), f"未知的键：{key}", f"unknown key {key!r}")
-        if outcome.get("value") is not None and outcome["value"] not in types:
+        if outcome.get("value") is not None and (not isinstance(outcome["value"], str) or outcome["value"] not in types):
             checker.problem(path + ("value",), f"value 须是已计算的名称：{outcome['value']}",
                             f"value must name an input or a computed value: {outcome['value']!r}")
         if not isinstance(outcome.get("id"), str) or outcome["id"] in seen:

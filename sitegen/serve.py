@@ -1,15 +1,30 @@
 """Serve a built site over HTTP on loopback, with the types and headers a static host would send.
 
-`.wasm` must be `application/wasm` (or Pyodide never starts); the Content-Security-Policy header
-repeats the pages' own `<meta>` policy, adding what a meta policy cannot say (frame-ancestors).
+- `.wasm` must be `application/wasm` (or Pyodide never starts; V8 also caches compiled wasm only
+  for a streamed `application/wasm` response).
+- Pre-compressed copies written at build time (`x.br`, `x.gz` beside `x`) are sent instead of `x`
+  when the request's Accept-Encoding allows (brotli first), with the original's Content-Type.
+- Cache-Control: content-named files (the Pyodide runtime under its digest, the worker, the
+  theme's hashed bundles) are immutable for a year; everything else, HTML included, is
+  revalidated on every use (`no-cache`; Last-Modified makes that a 304).
+- The Content-Security-Policy header repeats the pages' own `<meta>` policy, adding what a meta
+  policy cannot say (frame-ancestors).
+Paths are resolved by http.server's translate_path, which drops `..` and other non-name
+components: nothing outside the site root is reachable.
 """
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import functools
 import http.server
 import mimetypes
+import os
+import re
 import threading
+import urllib.parse
+from http import HTTPStatus
 from pathlib import Path
 
 import yaml
@@ -22,8 +37,14 @@ TYPES = {
     ".pf_meta": "application/octet-stream", ".pf_index": "application/octet-stream",
     ".pf_fragment": "application/octet-stream", ".pagefind": "application/octet-stream",
     ".whl": "application/zip", ".tar": "application/x-tar", ".gz": "application/gzip",
-    ".br": "application/octet-stream", ".woff2": "font/woff2",
+    ".br": "application/octet-stream", ".woff2": "font/woff2", ".bin": "application/octet-stream",
 }
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))   # preference order
+IMMUTABLE = re.compile(
+    r"/assets/pyodide/[0-9a-f]{8,}/"                         # the runtime, named by its digest
+    r"|/assets/calculator/worker\.[0-9a-f]{8,}\.js$"         # the worker, named by its digest
+    r"|/assets/(?:javascripts|stylesheets)/[\w.-]+\.[0-9a-f]{8}\.min\.(?:js|css)$")  # the theme's
+LONG_CACHE = "public, max-age=31536000, immutable"
 
 
 def csp_policy() -> str:
@@ -31,11 +52,89 @@ def csp_policy() -> str:
     return policy + "; frame-ancestors 'self'"
 
 
+def accepted_encodings(header: str) -> set[str]:
+    """Content codings an Accept-Encoding header allows (q > 0); `*` allows any not named."""
+    allowed, refused = set(), set()
+    for item in header.split(","):
+        name, _, params = item.strip().partition(";")
+        name = name.strip().lower()
+        if not name:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        (allowed if q > 0 else refused).add(name)
+    if "*" in allowed:
+        allowed |= {name for name, _ in ENCODINGS} - refused
+    return allowed - refused
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**mimetypes.types_map, **TYPES, "": "application/octet-stream"}
     csp = ""
+    vary = False         # the file answered has pre-compressed siblings
+    static_host = True   # False: plain http.server (no pre-compressed files, no Cache-Control)
+
+    def send_head(self):
+        self.vary = False
+        if not self.static_host:
+            return super().send_head()
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?", 1)[0].split("#", 1)[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if not os.path.isfile(path):
+            return super().send_head()   # redirects a directory without its "/", or 404
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding", ""))
+        variants = [(name, path + ext) for name, ext in ENCODINGS if os.path.isfile(path + ext)]
+        encoding, body = next(((n, p) for n, p in variants if n in accepted), (None, path))
+        f = open(body, "rb")
+        try:
+            stat = os.fstat(f.fileno())
+            self.vary = bool(variants)
+            if self._not_modified(stat.st_mtime):
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.end_headers()
+                f.close()
+                return None
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", self.guess_type(path))
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
+            self.send_header("Content-Length", str(stat.st_size))
+            self.send_header("Last-Modified", self.date_time_string(stat.st_mtime))
+            self.end_headers()
+            return f
+        except BaseException:
+            f.close()
+            raise
+
+    def _not_modified(self, mtime: float) -> bool:
+        if "If-Modified-Since" not in self.headers or "If-None-Match" in self.headers:
+            return False
+        try:
+            since = email.utils.parsedate_to_datetime(self.headers["If-Modified-Since"])
+        except (TypeError, IndexError, OverflowError, ValueError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=datetime.timezone.utc)
+        modified = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).replace(microsecond=0)
+        return modified <= since
+
+    def list_directory(self, path):  # a static host lists no folders
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
 
     def end_headers(self):
+        if self.static_host:
+            if self.vary:
+                self.send_header("Vary", "Accept-Encoding")
+            url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+            self.send_header("Cache-Control", LONG_CACHE if IMMUTABLE.search(url_path) else "no-cache")
         self.send_header("Content-Security-Policy", self.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
@@ -45,14 +144,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> http.server.ThreadingHTTPServer:
-    """A server bound to (host, port); port 0 picks a free one (see `server.server_address`)."""
+def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *,
+                handler: type[Handler] = Handler) -> http.server.ThreadingHTTPServer:
+    """A server bound to (host, port); port 0 picks a free one (see `server.server_address`).
+
+    `handler`: Handler or a subclass (benchmarks count bytes, or turn `static_host` off)."""
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
         raise FileNotFoundError(f"{site_dir}/index.html: build the site first (python build.py build)")
-    handler = functools.partial(type("SiteHandler", (Handler,), {"csp": csp_policy()}),
-                                directory=str(site_dir))
-    return http.server.ThreadingHTTPServer((host, port), handler)
+    bound = functools.partial(type("SiteHandler", (handler,), {"csp": csp_policy()}), directory=str(site_dir))
+    return http.server.ThreadingHTTPServer((host, port), bound)
 
 
 def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -66,8 +167,8 @@ def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         server.server_close()
 
 
-def serve_in_thread(site_dir: Path, host: str = "127.0.0.1", port: int = 0):
+def serve_in_thread(site_dir: Path, host: str = "127.0.0.1", port: int = 0, *, handler: type[Handler] = Handler):
     """Start serving in a daemon thread; returns (server, base_url). Stop with server.shutdown()."""
-    server = make_server(site_dir, host, port)
+    server = make_server(site_dir, host, port, handler=handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://{host}:{server.server_address[1]}/"

@@ -4,6 +4,7 @@
 //   node build_runtime.mjs snapshot <job.json>   memory snapshot taken after importing the engine
 //   node build_runtime.mjs compress <job.json>   brotli + gzip copies of each file (maximum quality)
 // job.json: see the function for each command. Every failure exits 1 with one line on stderr.
+import nodeCrypto from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,31 @@ import { promisify } from "node:util";
 import zlib from "node:zlib";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+// The snapshot is a copy of the interpreter's memory, so everything that reaches that memory from
+// outside must be the same on every build (else two builds differ in ~2,700 bytes): the clocks
+// (file times in Emscripten's in-memory file system, time.time()), the entropy (seeds of the
+// allocator's and libc's random state) and the time zone. Nothing at build time needs them real;
+// in the browser Pyodide reads the real ones again after the restore.
+function deterministic() {
+  process.env.TZ = "UTC";
+  const epoch = Date.UTC(2024, 0, 1);
+  Date.now = () => epoch;
+  performance.now = () => 0;
+  let seed = 0x2545f491;
+  const next = () => { // xorshift32: fixed stream, not a secret
+    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+    return seed >>> 0;
+  };
+  const fill = (view) => {
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = next() & 0xff;
+    return view;
+  };
+  nodeCrypto.randomFillSync = fill;
+  globalThis.crypto.getRandomValues = fill;
+  Math.random = () => next() / 2 ** 32;
+}
 
 async function boot(pyodideDir, extra = {}) {
   const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
@@ -107,6 +133,7 @@ async function compress(job) {
 
 const commands = { compile, trace, snapshot, compress };
 const [cmd, jobFile] = process.argv.slice(2);
+deterministic();
 try {
   if (!commands[cmd]) throw new Error(`unknown command ${cmd}; use ${Object.keys(commands).join("|")}`);
   const job = JSON.parse(await readFile(jobFile, "utf8"));
