@@ -91,7 +91,7 @@ PAGES = [urls.home("zh"), urls.home("en"), urls.notice("zh", NOTICE), urls.notic
 @pytest.mark.parametrize("path", PAGES)
 def test_accessibility_axe(page, site_url, path):
     if not AXE.exists():
-        pytest.skip("npm install (axe-core) first")
+        pytest.fail("axe-core missing: run npm ci (./dev test does)")
     page.goto(site_url + path)
     page.evaluate(AXE.read_text(encoding="utf-8"))   # through DevTools: the page's CSP stays on
     result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
