@@ -31,6 +31,9 @@ TEXT = {
     "idle": {"zh": "填写后点击“计算”。计算在您的浏览器中进行，输入不会发送到任何服务器。",
              "en": "Fill in and press “Calculate”. It runs in your browser; nothing you enter is sent to any server."},
     "legend": {"zh": "计算器", "en": "Calculator"},
+    "as_of": {"zh": "按哪一天有效的规定计算（可选）", "en": "Apply the rules in force on (optional)"},
+    "as_of_help": {"zh": "例如包车或招用的日期。留空则按本页所示版本计算。",
+                   "en": "For example the date of the trip or of the hiring. Leave empty to use the version shown on this page."},
 }
 INPUT_MODE = {"count": "numeric", "money": "decimal", "percent": "decimal", "number": "decimal",
               "energy": "decimal"}
@@ -41,6 +44,7 @@ def render_form(version, measure, lang: str) -> Markup:
     base = f"calc-{lang}-{measure.id}"
     h = _Html(lang)
     fields = "".join(_field(h, f"{base}-{inp.id}", inp) for inp in measure.inputs)
+    fields += _as_of_field(h, f"{base}-as-of")
     title_id = f"{measure_anchor(measure.id)}-title"
     return Markup(
         f'<form class="zc-calc" id="{escape(base)}" data-measure="{escape(version.id)}/{escape(measure.id)}"'
@@ -89,6 +93,16 @@ def _field(h: _Html, fid: str, inp) -> str:
              f" hidden></p>")
     return (f'<div class="zc-calc__field" data-field="{escape(inp.id)}" data-type="{escape(inp.type)}">'
             f'<label for="{escape(fid)}">{label}</label>{control}{help_html}{error}</div>')
+
+
+def _as_of_field(h: _Html, fid: str) -> str:
+    """The day whose rules apply (point in time). Not an engine input, so it has no `name`:
+    calculator.js picks the version in force on that day from data/n/<id>/versions.json."""
+    return (f'<div class="zc-calc__field zc-calc__field--as-of" data-field="as-of" data-type="date">'
+            f'<label for="{fid}">{h.t("as_of")}</label>'
+            f'<input id="{fid}" type="date" data-as-of aria-describedby="{fid}-help {fid}-error">'
+            f'<p class="zc-calc__help" id="{fid}-help">{h.t("as_of_help")}</p>'
+            f'<p class="zc-calc__error" id="{fid}-error" data-error-for="as-of" hidden></p></div>')
 
 
 def _control(h: _Html, inp, attrs: dict) -> str:

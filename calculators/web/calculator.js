@@ -1,8 +1,8 @@
 // Calculators on notice pages: attaches to every `form[data-measure]` rendered at build time by
 // sitegen/calculator_form.py and runs the rule engine (calculators/) in Pyodide in a Web Worker.
 //
-// Nothing of Pyodide is fetched until the reader touches a calculator (focus or pointer on a
-// form) or opens a link whose fragment carries inputs (#calc/<measure>?<input>=<value>&…).
+// Nothing of Pyodide is fetched until the reader touches a calculator (pointer over or focus in
+// a form) or opens a link whose fragment carries inputs (#calc/<measure>?<input>=<value>&…).
 // The inputs of the last calculation are written to that fragment: a bookmark or a shared link
 // reproduces the result, and the fragment never reaches a server.
 //
@@ -41,6 +41,10 @@
       clause: (c) => `第 ${c} 条`,
       fix: "请更正标出的输入项。",
       notNumber: "请输入有效的数字",
+      asOfNone: (d) => `${d} 没有有效的版本（本通知在该日尚未施行、已失效或仅为征求意见稿）。`,
+      asOfNoMeasure: (d, v) => `${d} 有效的是第 ${v} 版，该版没有此项措施的计算器。`,
+      asOfUsed: (d, v) => `按 ${d} 有效的第 ${v} 版计算。`,
+      asOfUnknown: "无法读取本通知的版本信息。",
     },
     en: {
       loading: "Loading the calculator… (a few seconds the first time)",
@@ -61,6 +65,10 @@
       clause: (c) => `clause ${c}`,
       fix: "Please correct the marked field.",
       notNumber: "Please enter a valid number",
+      asOfNone: (d) => `No version of this notice was in force on ${d} (not yet in force, expired, or only a draft for comment).`,
+      asOfNoMeasure: (d, v) => `Version ${v} was in force on ${d}, and it has no calculator for this measure.`,
+      asOfUsed: (d, v) => `Calculated with version ${v}, in force on ${d}.`,
+      asOfUnknown: "The notice's version information could not be read.",
     },
   };
 
@@ -149,10 +157,34 @@
     },
   };
 
-  function specUrl(form) {
+  function specUrl(form, version = form.dataset.version) {
     const notice = form.dataset.measure.split("/")[0];
-    return new URL(`${MANIFEST ? MANIFEST.specs : "../specs/"}${notice}/v${form.dataset.version}.json`,
+    return new URL(`${MANIFEST ? MANIFEST.specs : "../specs/"}${notice}/v${version}.json`,
       new URL(".", SCRIPT_URL)).href;
+  }
+
+  // Point in time: the version in force on `day`, from the build's index (data/n/<id>/versions.json,
+  // whose periods come from sitegen.lifecycle; the rule itself is not re-implemented here).
+  let versionsIndex = null;
+  function loadVersions() {
+    const holder = document.querySelector("[data-zc-versions]");
+    if (!holder) return Promise.reject(new Error("no versions index"));
+    if (!versionsIndex) {
+      versionsIndex = fetch(new URL(holder.dataset.zcVersions, location.href))
+        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))));
+      versionsIndex.catch(() => { versionsIndex = null; });
+    }
+    return versionsIndex;
+  }
+  async function versionOn(day, measure) {
+    const entry = (await loadVersions()).notice;
+    const inForce = entry.versions.filter((v) => (v.in_force || []).some(
+      (r) => (r.from === null || r.from <= day) && (r.to === null || day <= r.to)));
+    if (!inForce.length) return { error: "none" };
+    const chosen = inForce[inForce.length - 1];
+    const m = (chosen.measures || []).find((x) => x.id === measure);
+    if (!m || !m.calculator) return { error: "measure", version: chosen.version };
+    return { version: chosen.version };
   }
 
   // ---- one calculator ------------------------------------------------------------------------
@@ -162,6 +194,7 @@
     const t = TEXT[lang];
     const measure = form.dataset.measure.slice(form.dataset.measure.indexOf("/") + 1);
     const result = form.querySelector("[data-result]");
+    const asOf = form.querySelector("[data-as-of]");
     let shown = false; // a result (or input error) is on display
 
     const status = (text, state, extraClass) => {
@@ -183,9 +216,10 @@
         result.dataset.error = "load";
       }
     });
+    // Start as early as intent shows: the pointer over the form (also a touch, which sends
+    // pointerover before pointerdown) or the keyboard focus entering it.
     const wake = () => engine.start();
-    form.addEventListener("focusin", wake);
-    form.addEventListener("pointerdown", wake);
+    for (const type of ["pointerover", "focusin", "pointerdown"]) form.addEventListener(type, wake, { passive: true });
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -207,10 +241,39 @@
       }
       result.setAttribute("aria-busy", "true");
       try {
-        const res = await engine.calculate({ spec: specUrl(form), measure, inputs, lang });
+        let spec = specUrl(form);
+        let used = null;
+        const day = asOf && asOf.value;
+        if (day) {
+          let picked;
+          try {
+            picked = await versionOn(day, measure);
+          } catch {
+            picked = { error: "unknown" };
+          }
+          const message = picked.error === "none" ? t.asOfNone(day)
+            : picked.error === "measure" ? t.asOfNoMeasure(day, picked.version)
+              : picked.error ? t.asOfUnknown : null;
+          if (message) {
+            shown = true;
+            showFieldError(form, "as-of", message);
+            status(t.fix, "error");
+            result.dataset.error = "as-of";
+            return;
+          }
+          spec = specUrl(form, picked.version);
+          used = t.asOfUsed(day, picked.version);
+        }
+        const res = await engine.calculate({ spec, measure, inputs, lang });
         shown = true;
         renderResult(result, res, t);
-        writeFragment(measure, inputs);
+        if (used) {
+          result.prepend(el("p", { class: "zc-calc__as-of" }, used));
+          result.dataset.version = String(res.version);
+        } else {
+          delete result.dataset.version;
+        }
+        writeFragment(measure, day ? { ...inputs, "_on": day } : inputs);
         if (!performance.getEntriesByName("zc-calc-result").length) performance.mark("zc-calc-result");
       } catch (error) {
         shown = true;
@@ -259,7 +322,7 @@
 
   function showFieldError(form, inputId, message) {
     const slot = Array.from(form.querySelectorAll("[data-error-for]")).find((s) => s.dataset.errorFor === inputId);
-    const field = form.elements.namedItem(inputId);
+    const field = inputId === "as-of" ? form.querySelector("[data-as-of]") : form.elements.namedItem(inputId);
     if (!slot || !field) return false;
     slot.textContent = message;
     slot.hidden = false;
@@ -352,7 +415,7 @@
     const calc = calculators.find((c) => c.measure === measure);
     if (!calc) return null;
     for (const [name, value] of new URLSearchParams(m[2])) {
-      const field = calc.form.elements.namedItem(name);
+      const field = name === "_on" ? calc.form.querySelector("[data-as-of]") : calc.form.elements.namedItem(name);
       if (field && "value" in field) field.value = value;
     }
     return calc;

@@ -1,0 +1,76 @@
+"""Calculators use the version in force on the day the user gives (synthetic fixture notices).
+
+demo-bus v1 is a draft (never in force), v2 is in force 2024-02-01..02-29, and demo-successor
+supersedes it from 2024-03-01: a bus chartered on 2024-02-15 is judged by v2's rule.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from sitegen import urls
+from tests.test_browser_calculator import BOOT_MS, DONE
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FORM = 'form[data-measure="demo-bus/1"]'
+
+
+def cli_amount(day: str, cost: str) -> str:
+    env = {**os.environ, "ZHENGCE_POLICIES": os.path.join(ROOT, "tests", "fixtures", "archive")}
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "build.py"), "calc", "demo-bus", "1", "--on", day,
+                           "--input", f"cost={cost}", "--json"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)["amount"]
+
+
+def calculate(page, day: str, cost: str):
+    form = page.locator(FORM)
+    form.locator('[name="cost"]').fill(cost)
+    form.locator("[data-as-of]").fill(day)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(f"{FORM} {DONE}", timeout=BOOT_MS)
+    return form.locator("[data-result]")
+
+
+def test_the_rule_in_force_on_the_day_is_used(archive_page, archive_url):
+    page = archive_page
+    page.goto(archive_url + urls.notice("en", "demo-bus", 1))      # even from the draft's page
+    result = calculate(page, "2024-02-15", "300000")
+    assert result.get_attribute("data-state") == "ok"
+    assert result.get_attribute("data-version") == "2"
+    assert result.get_attribute("data-amount") == cli_amount("2024-02-15", "300000") == "100000.00"
+    assert "version 2" in result.inner_text()
+    assert "_on=2024-02-15" in page.url                            # kept in the shareable link
+    assert page.offsite == []
+
+
+def test_no_version_in_force_is_said_at_the_date_field(archive_page, archive_url):
+    page = archive_page
+    page.goto(archive_url + urls.notice("zh", "demo-bus"))
+    for day in ("2024-01-20", "2024-03-05"):                         # only the draft / superseded
+        result = calculate(page, day, "300000")
+        assert result.get_attribute("data-state") == "error"
+        message = page.locator(f'{FORM} [data-error-for="as-of"]')
+        assert message.is_visible() and day in message.inner_text()
+        assert page.locator(f"{FORM} [data-as-of]").get_attribute("aria-invalid") == "true"
+
+
+def test_without_a_date_the_pages_own_version_is_used(archive_page, archive_url):
+    page = archive_page
+    page.goto(archive_url + urls.notice("zh", "demo-bus", 1))
+    form = page.locator(FORM)
+    form.locator('[name="cost"]').fill("300000")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(f"{FORM} {DONE}", timeout=BOOT_MS)
+    assert form.locator("[data-result]").get_attribute("data-amount") == "50000.00"   # the draft's 40%, capped
+
+
+def test_a_shared_link_with_a_date_reproduces_the_result(archive_page, archive_url):
+    page = archive_page
+    page.goto(archive_url + urls.notice("zh", "demo-bus", 1) + "#calc/1?cost=300000&_on=2024-02-15")
+    page.wait_for_selector(f"{FORM} {DONE}", timeout=BOOT_MS)
+    result = page.locator(f"{FORM} [data-result]")
+    assert (result.get_attribute("data-version"), result.get_attribute("data-amount")) == ("2", "100000.00")
