@@ -1,10 +1,12 @@
 """How fast the in-browser calculator starts, and what it costs to download, in headless Chromium.
 
-    .venv/bin/python benchmarks/calculator_start.py [--runs 7] [--site DIR] [--plain]
+    .venv/bin/python benchmarks/calculator_start.py [--runs 7] [--site DIR] [--plain] [--incognito]
 
 Prints, side by side in one run (medians over --runs):
-  - navigation → engine ready, and navigation → first result, cold cache and warm cache
-    (opening a shared link whose #fragment carries the inputs: the worker starts at load);
+  - navigation → engine ready, and navigation → first result, cold and warm (opening a shared
+    link whose #fragment carries the inputs: the worker starts at load). Cold: a new browser
+    profile on disk; warm: the same link again in that profile (HTTP and code caches filled).
+    `--incognito`: incognito contexts instead (in-memory HTTP cache only, no code cache);
   - the wait from clicking "calculate" to the result when the reader spent 3 s filling in
     (worker started by the first focus, as in real use);
   - bytes transferred (headers + bodies, as sent by the server) for a reader who never touches a
@@ -27,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -37,9 +40,7 @@ from sitegen import serve as site_serve  # noqa: E402
 from sitegen import urls  # noqa: E402
 from sitegen.model import thaw  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 NOTICE, MEASURE = "shengsi-2024", "7"   # per-person measure with a cap, 8 inputs
 
 
@@ -157,6 +158,26 @@ def bytes_reader(browser, base, counter, *, calculate: bool, inputs) -> tuple[in
     return counter.total(), counter.total("/assets/pyodide/")
 
 
+@contextmanager
+def reader_profile(p, browser, *, incognito: bool):
+    """A new reader. By default a fresh on-disk profile, like a real browser's: a return visit
+    has the HTTP cache and V8's code cache (compiled JavaScript and WebAssembly). An incognito
+    context (Playwright's new_context) keeps only an in-memory HTTP cache: no code cache."""
+    if incognito:
+        context = browser.new_context()
+        try:
+            yield context
+        finally:
+            context.close()
+        return
+    with tempfile.TemporaryDirectory() as profile:
+        context = p.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
 def median_ms(values) -> str:
     return f"{statistics.median(values) / 1000:.2f} s"
 
@@ -166,6 +187,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--site", type=Path, help="a built site (default: build one into a temp folder)")
     ap.add_argument("--plain", action="store_true", help="no pre-compressed files, no Cache-Control (like python -m http.server)")
+    ap.add_argument("--incognito", action="store_true", help="cold/warm in incognito contexts (no code cache)")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -187,10 +209,9 @@ def main() -> int:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 cold, warm, waits = [], [], []
                 for _ in range(args.runs):
-                    context = browser.new_context()           # empty cache
-                    cold.append(run_link(context, shared_link(base, inputs)))
-                    warm.append(run_link(context, shared_link(base, inputs)))  # same cache
-                    context.close()
+                    with reader_profile(p, browser, incognito=args.incognito) as context:  # empty caches
+                        cold.append(run_link(context, shared_link(base, inputs)))
+                        warm.append(run_link(context, shared_link(base, inputs)))  # the same caches
                 for _ in range(args.runs):
                     context = browser.new_context()
                     waits.append(run_fill(context, base, inputs))
@@ -204,8 +225,9 @@ def main() -> int:
 
     server_name = ("sitegen.serve --plain (no compression, no cache headers)" if args.plain else
                    "sitegen.serve (pre-compressed .br/.gz, Cache-Control)")
+    profile = "incognito contexts (HTTP cache in memory, no code cache)" if args.incognito else "a fresh on-disk profile per run"
     print(f"Calculator start — headless Chromium {CHROMIUM}, {NOTICE}/{MEASURE}, "
-          f"medians of {args.runs} runs, loopback; server: {server_name}")
+          f"medians of {args.runs} runs, loopback; server: {server_name}; cold/warm: {profile}")
     print(f"{'':34}{'cold':>10}{'warm':>10}")
     print(f"{'navigation → engine ready':34}{median_ms([r['ready'] for r in cold]):>10}{median_ms([r['ready'] for r in warm]):>10}")
     print(f"{'navigation → first result':34}{median_ms([r['result'] for r in cold]):>10}{median_ms([r['result'] for r in warm]):>10}")

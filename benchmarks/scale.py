@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.chromium import CHROMIUM_ARGS  # noqa: E402
 from sitegen import synthetic, urls  # noqa: E402
 from sitegen.lifecycle import status  # noqa: E402
 from sitegen.pages import Renderer  # noqa: E402
@@ -29,8 +30,6 @@ from sitegen.readers import load_policies  # noqa: E402
 from sitegen.site import build_site, run_mkdocs, write_docs_dir  # noqa: E402
 
 BUILD_DATE = dt.date(2024, 3, 1)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 def site_bytes(site: Path, part: str | None = None) -> int:

@@ -22,8 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+from benchmarks.chromium import CHROMIUM_ARGS  # noqa: E402  (one list for tests and benchmarks)
 BUILD_DATE = dt.date(2024, 3, 1)
 ARCHIVE_FIXTURES = ROOT / "tests" / "fixtures" / "archive"
 

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -92,7 +93,7 @@ def test_runtime_is_byte_identical_across_two_cold_builds(tmp_path, monkeypatch)
         monkeypatch.setattr(pyodide_bundle, "CACHE", tmp_path / name)
         built.append(pyodide_bundle.build_runtime(jobs))
     a, b = built
-    assert a.digest == b.digest and a.lock == b.lock and a.snapshot and b.snapshot
+    assert a.digest == b.digest and a.lock == b.lock and a.snapshot_bytes == b.snapshot_bytes > 0
     names = sorted(p.name for p in a.folder.iterdir())
     assert names == sorted(p.name for p in b.folder.iterdir())
     assert {pyodide_bundle.SNAPSHOT, pyodide_bundle.STDLIB, pyodide_bundle.LOCK, a.wheel} <= set(names)
@@ -118,3 +119,33 @@ def test_precompressed_copies_are_reproducible(tmp_path, monkeypatch):
     mjs = (src / "pyodide.mjs").read_bytes()
     assert gzip.decompress(copies["a"]["pyodide.mjs.gz"]) == mjs
     assert len(copies["a"]["pyodide.mjs.br"]) < len(copies["a"]["pyodide.mjs.gz"]) < len(mjs)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_sparse_snapshot_round_trips_through_the_workers_decoder(tmp_path):
+    """sparse_snapshot (Python, build time) and expandSnapshot (worker.js, in the browser) agree;
+    long zero runs are left out; a truncated file is refused before anything is written."""
+    run = pyodide_bundle.SPARSE_MIN_RUN
+    raw = (b"\x00snp" + bytes(range(1, 200)) + b"\0" * (run - 1) + b"x" + b"\0" * (3 * run)
+           + b"tail" * 500 + b"\0" * (2 * run) + b"end" + b"\0" * run)
+    (tmp_path / "raw").write_bytes(raw)
+    pyodide_bundle.sparse_snapshot(tmp_path / "raw", tmp_path / "sparse")
+    sparse = (tmp_path / "sparse").read_bytes()
+    assert pyodide_bundle.sparse_size(tmp_path / "sparse") == len(raw)
+    assert len(sparse) < len(raw) - 5 * run       # the long runs are gone, the short one kept
+    (tmp_path / "cut").write_bytes(sparse[:-1])
+    script = f"""
+      import {{ readFileSync, writeFileSync }} from "node:fs";
+      const {{ expandSnapshot }} = await import({json.dumps(str(pyodide_bundle.WEB_DIR / "worker.js"))});
+      const dir = {json.dumps(str(tmp_path))};
+      const into = new Uint8Array({len(raw)});
+      expandSnapshot(new Uint8Array(readFileSync(dir + "/sparse")), into);
+      writeFileSync(dir + "/expanded", into);
+      const clean = new Uint8Array({len(raw)});
+      try {{ expandSnapshot(new Uint8Array(readFileSync(dir + "/cut")), clean); console.log("accepted"); }}
+      catch (err) {{ console.log(clean.some((b) => b !== 0) ? "half-written" : "refused"); }}
+    """
+    proc = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "expanded").read_bytes() == raw
+    assert proc.stdout.strip() == "refused"

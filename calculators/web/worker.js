@@ -40,11 +40,18 @@ if (inWorker) self.addEventListener("message", (event) => {
 });
 
 export async function boot(rt, { fetch: get = fetchBytes } = {}) {
-  // Start every download at once: the snapshot (largest) is fetched while pyodide.mjs loads.
-  const snapshot = rt.snapshot ? get(rt.runtime + rt.snapshot) : null;
-  snapshot?.catch(() => {}); // an unfetched snapshot only means a slower, normal boot
   const phases = {};
   const lap = (name) => (phases[name] = Math.round(performance.now() - started));
+  // The snapshot (the largest download) starts first. With its size known from the manifest,
+  // Pyodide gets the buffer at once and builds the interpreter (wasm compile and instantiate,
+  // stdlib) while it downloads; the fsInit hook then holds the start until the buffer is filled.
+  // Without the size (a manifest without snapshotBytes, as tests/node/parity.mjs passes), Pyodide
+  // waits for the download, then does all that.
+  const buffer = rt.snapshot && rt.snapshotBytes ? new Uint8Array(rt.snapshotBytes) : null;
+  const snapshot = rt.snapshot
+    ? get(rt.runtime + rt.snapshot).then((bytes) => (lap("snapshot"), expandSnapshot(bytes, buffer)))
+    : null;
+  snapshot?.catch(() => {}); // an unfetched snapshot only means a slower, normal boot
   const { loadPyodide } = await import(rt.runtime + "pyodide.mjs");
   lap("import");
   const options = {
@@ -61,7 +68,9 @@ export async function boot(rt, { fetch: get = fetchBytes } = {}) {
   let fromSnapshot = false;
   if (snapshot) {
     try {
-      pyodide = await loadPyodide({ ...options, _loadSnapshot: snapshot });
+      pyodide = await loadPyodide(buffer
+        ? { ...options, _loadSnapshot: buffer, fsInit: () => snapshot.catch(() => {}) } // unfilled: restore throws
+        : { ...options, _loadSnapshot: snapshot });
       fromSnapshot = true;
     } catch (err) {
       // e.g. "Snapshot build id mismatch" or a truncated download: boot normally instead.
@@ -88,6 +97,36 @@ export async function boot(rt, { fetch: get = fetchBytes } = {}) {
   }
   lap("import_engine");
   return { pyodide, calculateJson, public: { snapshot: fromSnapshot, phases } };
+}
+
+// snapshot.bin as written by sitegen/pyodide_bundle.py (sparse_snapshot): the memory without its
+// long zero runs. Written into `into` (zeroed, of the expanded size) or a new buffer.
+const SPARSE_MAGIC = 0x3153435a; // "ZCS1"
+export function expandSnapshot(bytes, into = null) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < 12 || view.getUint32(0, true) !== SPARSE_MAGIC) {
+    throw new Error("snapshot: not a sparse snapshot");
+  }
+  const size = view.getUint32(4, true);
+  const count = view.getUint32(8, true);
+  const out = into || new Uint8Array(size);
+  if (out.length !== size) throw new Error(`snapshot: ${size} bytes, ${out.length} expected`);
+  // Check the whole table first: a half-written buffer must never reach the restore.
+  let end = 12 + count * 8;
+  for (let i = 0; i < count; i++) {
+    const offset = view.getUint32(12 + i * 8, true);
+    const length = view.getUint32(16 + i * 8, true);
+    if (offset + length > size) throw new Error("snapshot: segment out of range");
+    end += length;
+  }
+  if (end !== bytes.byteLength) throw new Error(`snapshot: ${bytes.byteLength} bytes, ${end} expected`);
+  for (let i = 0, pos = 12 + count * 8; i < count; i++) {
+    const offset = view.getUint32(12 + i * 8, true);
+    const length = view.getUint32(16 + i * 8, true);
+    out.set(bytes.subarray(pos, pos + length), offset);
+    pos += length;
+  }
+  return out;
 }
 
 async function calculate(msg) {
