@@ -92,6 +92,12 @@ def _find(corpus, notice_id: str, measure_id: str, version: int | None = None, o
     return v, measure
 
 
+def _input_error(exc, lang: str, where: str = "") -> int:
+    """A bad or missing input: exit 2 naming it, nothing on stdout."""
+    message = exc.message_zh if lang == "zh" else exc.message_en
+    return _fail(f"{where}input '{exc.input_id}': {message}", 2)
+
+
 def _fail(message: str, code: int) -> int:
     print(f"error: {message}", file=sys.stderr)
     return code
@@ -129,9 +135,7 @@ def cmd_calc(args) -> int:
     try:
         result = calculators.calculate(measure_spec(version, measure), inputs, lang=args.lang)
     except calculators.InputError as exc:
-        message = exc.message_zh if args.lang == "zh" else exc.message_en
-        print(f"error: input '{exc.input_id}': {message}", file=sys.stderr)
-        return 2
+        return _input_error(exc, args.lang)
     result["relations"] = _relations_of(version, str(measure.id))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -174,9 +178,7 @@ def cmd_compare(args) -> int:
         try:
             results.append(calculators.calculate(spec, {k: v for k, v in inputs.items() if k in own}, lang=args.lang))
         except calculators.InputError as exc:
-            message = exc.message_zh if args.lang == "zh" else exc.message_en
-            print(f"error: measure {measure_id}: input '{exc.input_id}': {message}", file=sys.stderr)
-            return 2
+            return _input_error(exc, args.lang, f"measure {measure_id}: ")
     combined = calculators.combine(results, thaw(relation), lang=args.lang)
     if args.json:
         print(json.dumps(combined, ensure_ascii=False, indent=2))

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_browser_calculator import BOOT_MS, DONE, fill, form_of, open_notice, pick_case
-from tests.test_browser_site import AXE
-
-
-def axe_problems(page) -> list[str]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))   # through DevTools: the page's CSP stays on
-    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})" for v in result["violations"]]
+from tests.axe import axe_problems
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
