@@ -24,7 +24,7 @@ from sitegen.model import thaw  # noqa: E402
 from sitegen.specs import measure_spec  # noqa: E402
 
 POLICIES = ROOT / "policies"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "sources"
 
 
 def _corpus(run_cases: bool = False):

@@ -36,7 +36,7 @@ def with_calculators() -> bool:
 def site_corpus():
     from sitegen.readers import load_policies
     policies = Path(os.environ.get("ZHENGCE_POLICIES", ROOT / "policies"))
-    return load_policies(policies, seeds_dir=ROOT.parent / "shared" / "seeds", run_cases=False)
+    return load_policies(policies, seeds_dir=ROOT / "sources", run_cases=False)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from sitegen.readers import load_policies
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ROOT / "policies"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "sources"
 
 
 @functools.lru_cache(maxsize=None)

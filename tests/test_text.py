@@ -37,8 +37,7 @@ def _seeded():
 def test_chinese_text_matches_seed(notice):
     version = notice.latest
     seed_path = SEEDS / version.provenance.source
-    if not seed_path.exists():
-        pytest.skip(f"seed {seed_path} not present")
+    assert seed_path.exists(), f"source {seed_path} is missing"
     seed = _strip(seed_path.read_text(encoding="utf-8"))
     ours = _strip(notice_text(version, corpus(), "zh"))
     repairs = [a for a in version.annotations or () if a.kind == "repair"]
