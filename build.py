@@ -71,18 +71,23 @@ def cmd_list(args) -> int:
     return 0
 
 
-def _find(corpus, notice_id: str, measure_id: str, version: int | None = None, on: str | None = None):
+def _version(corpus, notice_id: str, number: int | None):
+    """A notice's version `number` (default: the latest), or exit 2 naming what is unknown."""
     notice = corpus.notice(notice_id)
     if notice is None:
         raise SystemExit(_fail(f"unknown notice '{notice_id}' (see: python build.py list)", 2))
+    version = notice.version(number) if number else notice.latest
+    if version is None:
+        raise SystemExit(_fail(f"{notice_id} has no version {number}", 2))
+    return version
+
+
+def _find(corpus, notice_id: str, measure_id: str, version: int | None = None, on: str | None = None):
+    v = _version(corpus, notice_id, version)
     if on:
-        v = lifecycle.version_on(notice, corpus, dt.date.fromisoformat(on))
+        v = lifecycle.version_on(corpus.notice(notice_id), corpus, dt.date.fromisoformat(on))
         if v is None:
             raise SystemExit(_fail(f"no version of {notice_id} was in force on {on}", 2))
-    else:
-        v = notice.version(version) if version else notice.latest
-    if v is None:
-        raise SystemExit(_fail(f"{notice_id} has no version {version}", 2))
     _, measure = v.measure(measure_id)
     if measure is None:
         ids = ", ".join(str(m.id) for _, m in v.measures())
@@ -159,10 +164,7 @@ def _relations_of(version, measure_id: str) -> list[dict]:
 def cmd_compare(args) -> int:
     """Apply a relation (e.g. 不重复享受、就高原则): compute each measure, pick the higher."""
     corpus = _corpus()
-    notice = corpus.notice(args.notice)
-    if notice is None:
-        return _fail(f"unknown notice '{args.notice}'", 2)
-    version = notice.version(args.version) if args.version else notice.latest
+    version = _version(corpus, args.notice, args.version)
     relation = next((r for r in version.relations or () if r.id == args.relation), None)
     if relation is None:
         ids = ", ".join(r.id for r in version.relations or ()) or "none"
@@ -210,10 +212,7 @@ def _print_result(result: dict, lang: str) -> None:
 def cmd_text(args) -> int:
     from sitegen.text import notice_text
     corpus = _corpus()
-    notice = corpus.notice(args.notice)
-    if notice is None:
-        return _fail(f"unknown notice '{args.notice}'", 2)
-    version = notice.version(args.version) if args.version else notice.latest
+    version = _version(corpus, args.notice, args.version)
     sys.stdout.write(notice_text(version, corpus, args.lang))
     return 0
 
