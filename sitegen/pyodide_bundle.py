@@ -284,6 +284,16 @@ def _lock(whl: str, version: str, path: Path) -> dict:
 
 # ---- the browser side -------------------------------------------------------------------------
 
+def install_page_assets_only(out: Path) -> None:
+    """A pages-only build (tests of the pages alone): the form script and style, no runtime.
+
+    calculator.js keeps its null manifest and tells the reader the engine is not part of this build.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copy(WEB_DIR / "calculator.css", out / "calculator.css")
+    shutil.copy(WEB_DIR / "calculator.js", out / "calculator.js")
+
+
 def install_web(runtime: Runtime, out: Path) -> None:
     """worker.<h>.js, calculator.css, and calculator.js with the runtime manifest inlined."""
     out.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib.util
 import logging
 import os
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen import exports, pointintime, search, urls
+from sitegen import exports, pointintime, pyodide_bundle, search, urls
 from sitegen.lifecycle import status
 from sitegen.pages import Page, Renderer
 
@@ -63,9 +62,10 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
         exports.write_data(corpus, site, status_of=status_of)
         exports.write_feeds(corpus, site, site_url=config["site_url"] or "/", status_of=status_of)
         pointintime.write_index(corpus, site, build_date=build_date)
-        if calculators and importlib.util.find_spec("sitegen.pyodide_bundle") is not None:
-            from sitegen import pyodide_bundle
+        if calculators:
             pyodide_bundle.bundle(corpus, site)
+        else:
+            pyodide_bundle.install_page_assets_only(site / "assets" / "calculator")
         if index_search:
             search.index_site(site)
         check_pages(pages, site)
