@@ -37,6 +37,11 @@ class Page:
     indexed: bool = False           # searchable (notice text)
     description: str | None = None
 
+    @property
+    def has_calculator(self) -> bool:
+        """The page carries a calculator form (the theme then loads calculator.js in <head>)."""
+        return '<form class="zc-calc"' in self.body
+
 
 @dataclass(frozen=True)
 class Entry:

@@ -2,8 +2,9 @@
 
 - `.wasm` must be `application/wasm` (or Pyodide never starts; V8 also caches compiled wasm only
   for a streamed `application/wasm` response).
-- Pre-compressed copies written at build time (`x.br`, `x.gz` beside `x`) are sent instead of `x`
-  when the request's Accept-Encoding allows (brotli first), with the original's Content-Type.
+- Pre-compressed copies written at build time (`x.zst`, `x.br`, `x.gz` beside `x`) are sent
+  instead of `x` when the request's Accept-Encoding allows, in that order of preference, with the
+  original's Content-Type (only the runtime's wasm and snapshot have a .zst: see pyodide_bundle).
 - Cache-Control: content-named files (the Pyodide runtime under its digest, the worker, the
   theme's hashed bundles) are immutable for a year; everything else, HTML included, is
   revalidated on every use (`no-cache`; Last-Modified makes that a 304).
@@ -37,9 +38,9 @@ TYPES = {
     ".pf_meta": "application/octet-stream", ".pf_index": "application/octet-stream",
     ".pf_fragment": "application/octet-stream", ".pagefind": "application/octet-stream",
     ".whl": "application/zip", ".tar": "application/x-tar", ".gz": "application/gzip",
-    ".br": "application/octet-stream", ".woff2": "font/woff2", ".bin": "application/octet-stream",
+    ".br": "application/octet-stream", ".zst": "application/zstd", ".woff2": "font/woff2", ".bin": "application/octet-stream",
 }
-ENCODINGS = (("br", ".br"), ("gzip", ".gz"))   # preference order
+ENCODINGS = (("zstd", ".zst"), ("br", ".br"), ("gzip", ".gz"))   # preference order
 IMMUTABLE = re.compile(
     r"/assets/pyodide/[0-9a-f]{8,}/"                         # the runtime, named by its digest
     r"|/assets/calculator/worker\.[0-9a-f]{8,}\.js$"         # the worker, named by its digest

@@ -68,10 +68,24 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
             pyodide_bundle.install_page_assets_only(site / "assets" / "calculator")
         if index_search:
             search.index_site(site)
+        compress_assets(site)
         check_pages(pages, site)
         replace_dir(site, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+ASSET_SUFFIXES = (".css", ".js", ".mjs")
+
+
+def compress_assets(site: Path) -> None:
+    """Brotli and gzip copies of the shared stylesheets and scripts (theme, Pagefind, ours), which
+    sitegen.serve or any static host sends to browsers that accept them; a fixed set, so the cost
+    does not grow with the corpus. The runtime under assets/pyodide has its own (pyodide_bundle)."""
+    runtime = site / "assets" / "pyodide"
+    pyodide_bundle.precompress(sorted(
+        p for p in site.rglob("*") if p.suffix in ASSET_SUFFIXES and p.is_file()
+        and p.stat().st_size >= 1024 and runtime not in p.parents))
 
 
 def page_source(url: str) -> str:
@@ -97,6 +111,8 @@ def write_docs_dir(pages: list[Page], docs: Path) -> None:
             meta["description"] = html.escape(page.description)
         if not page.toc:
             meta["hide"] = ["toc"]
+        if page.has_calculator:
+            meta["zc_calc"] = True
         path = docs / src
         path.parent.mkdir(parents=True, exist_ok=True)
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1 << 16)

@@ -78,7 +78,7 @@ def as_text(value) -> str:
 def open_notice(page, site_url, lang, notice_id, version=None):
     page.goto(site_url + urls.notice(lang, notice_id, version))
     scripts = page.locator("script[src*='assets/calculator/calculator.js']")
-    assert scripts.count() == 1, "notice pages must include assets/calculator/calculator.js (mkdocs extra_javascript)"
+    assert scripts.count() == 1, "calculator pages must load assets/calculator/calculator.js (overrides/main.html)"
 
 
 def form_of(page, notice_id, measure_id):
@@ -212,6 +212,23 @@ def test_works_with_the_network_cut(page, site_url, site_corpus):
         assert result.get_attribute("data-amount")
     finally:
         page.context.set_offline(False)
+    assert page.offsite == []
+
+
+def test_a_broken_snapshot_falls_back_to_a_normal_boot(page, site_url, site_corpus):
+    """The stdlib served with the snapshot lacks what is in the snapshot's memory, so the
+    fallback boot must fetch the full one: the answer is still the CLI's."""
+    notice, version, measure, case = pick_case(site_corpus, "tiers")
+    page.route("**/assets/pyodide/*/snapshot.bin",
+               lambda route: route.fulfill(status=200, body=b"not a snapshot", content_type="application/octet-stream"))
+    open_notice(page, site_url, "en", notice.id)
+    form = form_of(page, notice.id, measure.id)
+    fill(form, thaw(case.inputs))
+    result = submit_and_wait(page, form)
+    assert page.get_attribute("html", "data-zc-boot") == "normal"
+    expected = cli_result(notice.id, version.version, str(measure.id), thaw(case.inputs), "en")
+    assert result.get_attribute("data-state") == ("ok" if expected["eligible"] else "ineligible")
+    assert result.get_attribute("data-amount") == expected["amount"]
     assert page.offsite == []
 
 

@@ -35,6 +35,7 @@ def runtime(jobs):
 
 def run_in_pyodide(runtime, jobs, *, snapshot: bool) -> dict:
     manifest = {"runtime": str(runtime.folder) + "/", "stdlib": pyodide_bundle.STDLIB,
+                "stdlibFull": pyodide_bundle.STDLIB_FULL,
                 "snapshot": pyodide_bundle.SNAPSHOT if snapshot else None,
                 "package": pyodide_bundle.DIST, "lock": runtime.lock}
     with tempfile.NamedTemporaryFile("w", suffix=".json") as f:

@@ -70,6 +70,34 @@ def test_cut_stdlib_keeps_traced_modules_their_packages_and_the_traceback_path(t
                     "a/__init__.pyc", "a/b/__init__.pyc", "a/b/c.pyc"}
 
 
+def test_blank_entries_keeps_the_layout_and_only_the_unimported_modules(tmp_path):
+    """The zip served with the snapshot: same size and offsets (zipimport's directory is in the
+    snapshot's memory), the imported modules' bytes zeroed, the others importable; importing a
+    blanked module fails cleanly instead of running garbage."""
+    import importlib.util
+    import marshal
+    import zipimport
+    src, dst = tmp_path / "full.zip", tmp_path / "served.zip"
+    with zipfile.ZipFile(src, "w") as zf:  # stored, like the compiled stdlib
+        for name, source in (("gone", "X = 'in memory already'\n"), ("kept", "X = 'still here'\n")):
+            code = compile(source, f"{name}.py", "exec")
+            zf.writestr(f"{name}.pyc", importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(code))
+    pyodide_bundle.blank_entries(src, dst, ["gone.pyc", "frozen_only.py"])
+    full, served = src.read_bytes(), dst.read_bytes()
+    assert len(served) == len(full)
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
+        assert [(i.filename, i.header_offset, i.file_size) for i in a.infolist()] == \
+               [(i.filename, i.header_offset, i.file_size) for i in b.infolist()]
+        gone = a.getinfo("gone.pyc")
+    assert full.count(b"in memory already") == 1 and served.count(b"in memory already") == 0
+    assert served.count(b"still here") == 1
+    assert sum(x != y for x, y in zip(full, served)) <= gone.file_size
+    importer = zipimport.zipimporter(str(dst))
+    assert importer.get_code("kept").co_consts[0] == "still here"
+    with pytest.raises(ImportError, match="magic"):
+        importer.get_code("gone")
+
+
 def test_manifest_marker_is_in_calculator_js():
     assert "/*@MANIFEST@*/null" in (pyodide_bundle.WEB_DIR / "calculator.js").read_text()
 
@@ -107,18 +135,24 @@ def test_precompressed_copies_are_reproducible(tmp_path, monkeypatch):
     src.mkdir()
     shutil.copy(pyodide_bundle.PYODIDE_DIR / "pyodide.mjs", src / "pyodide.mjs")
     (src / "data.json").write_text(json.dumps({"k": list(range(3000))}))
+    (src / "memory.bin").write_bytes(bytes(range(256)) * 4000 + bytes(200_000))
     copies = {}
     for name in ("a", "b"):
         folder = tmp_path / name
         shutil.copytree(src, folder)
         monkeypatch.setattr(pyodide_bundle, "CACHE", tmp_path / f"cache-{name}")
         pyodide_bundle.precompress(sorted(folder.iterdir()))
-        copies[name] = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".br", ".gz")}
-    assert sorted(copies["a"]) == ["data.json.br", "data.json.gz", "pyodide.mjs.br", "pyodide.mjs.gz"]
+        copies[name] = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".br", ".gz", ".zst")}
+    assert sorted(copies["a"]) == ["data.json.br", "data.json.gz", "memory.bin.br", "memory.bin.gz",
+                                   "memory.bin.zst", "pyodide.mjs.br", "pyodide.mjs.gz"]  # zstd: binaries only
     assert copies["a"] == copies["b"]
     mjs = (src / "pyodide.mjs").read_bytes()
     assert gzip.decompress(copies["a"]["pyodide.mjs.gz"]) == mjs
     assert len(copies["a"]["pyodide.mjs.br"]) < len(copies["a"]["pyodide.mjs.gz"]) < len(mjs)
+    import zstandard
+    zst = copies["a"]["memory.bin.zst"]
+    assert zstandard.ZstdDecompressor().decompress(zst) == (src / "memory.bin").read_bytes()
+    assert zstandard.get_frame_parameters(zst).window_size <= 8 << 20  # what browsers must accept
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")

@@ -27,7 +27,8 @@ def site(tmp_path_factory):
     (site / "en").mkdir()
     (site / "en" / "index.html").write_text("<!doctype html><title>en</title>")
     (runtime / "pyodide.asm.wasm").write_bytes(WASM)
-    (runtime / "pyodide.asm.wasm.br").write_bytes(b"brotli bytes")  # the server never decodes
+    (runtime / "pyodide.asm.wasm.zst").write_bytes(b"zstd bytes")    # the server never decodes
+    (runtime / "pyodide.asm.wasm.br").write_bytes(b"brotli bytes")
     (runtime / "pyodide.asm.wasm.gz").write_bytes(gzip.compress(WASM))
     (runtime / "pyodide.mjs").write_text("export const x = 1;\n")
     (runtime / "pyodide.mjs.gz").write_bytes(gzip.compress(b"export const x = 1;\n"))
@@ -63,10 +64,12 @@ WASM_PATH = f"/assets/pyodide/{DIGEST}/pyodide.asm.wasm"
 
 
 @pytest.mark.parametrize("accept, encoding, body", [
-    ("gzip, deflate, br, zstd", "br", b"brotli bytes"),
+    ("gzip, deflate, br, zstd", "zstd", b"zstd bytes"),   # Chromium 123+, Firefox 126+
+    ("gzip, deflate, br", "br", b"brotli bytes"),          # e.g. Safari
     ("gzip, deflate", "gzip", None),
     ("br;q=0, gzip", "gzip", None),
-    ("*", "br", b"brotli bytes"),
+    ("zstd;q=0, br", "br", b"brotli bytes"),
+    ("*", "zstd", b"zstd bytes"),
     ("br;q=0, gzip;q=0", None, WASM),
     ("identity", None, WASM),
     ("", None, WASM),
@@ -75,7 +78,7 @@ def test_precompressed_sibling_is_sent_when_accepted(server, accept, encoding, b
     resp, data = get(server, WASM_PATH, Accept_Encoding=accept)
     assert resp.status == 200
     assert resp.getheader("Content-Encoding") == encoding
-    assert resp.getheader("Content-Type") == "application/wasm"  # the original's, not .br/.gz
+    assert resp.getheader("Content-Type") == "application/wasm"  # the original's, not .zst/.br/.gz
     assert resp.getheader("Vary") == "Accept-Encoding"           # also on the identity answer
     assert int(resp.getheader("Content-Length")) == len(data)
     if encoding == "gzip":
@@ -164,6 +167,6 @@ def test_plain_mode_is_http_server_as_is(site):
 def test_accepted_encodings_reads_q_values():
     assert serve.accepted_encodings("gzip, deflate, br") == {"gzip", "deflate", "br"}
     assert serve.accepted_encodings("br;q=0, gzip;q=0.5") == {"gzip"}
-    assert serve.accepted_encodings("*;q=1, gzip;q=0") == {"*", "br"}
+    assert serve.accepted_encodings("*;q=1, gzip;q=0") == {"*", "br", "zstd"}
     assert serve.accepted_encodings("BR ; Q=1") == {"br"}
     assert serve.accepted_encodings("") == set() == serve.accepted_encodings(" , ;q=1")

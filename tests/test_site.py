@@ -147,6 +147,19 @@ def test_no_template_leaks_and_no_inline_scripts(built_site):
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
 
 
+def test_calculator_script_only_on_calculator_pages(built_site):
+    """calculator.js is loaded async from <head> by pages with a form, and by no other page."""
+    with_forms = 0
+    for path in html_files(built_site):
+        text = path.read_text(encoding="utf-8")
+        head = text[:text.index("</head>")] if "</head>" in text else ""
+        tags = re.findall(r"<script [^>]*calculator/calculator\.js[^>]*>", text)
+        if '<form class="zc-calc"' in text:
+            with_forms += 1
+            assert len(tags) == 1 and tags[0] in head and " async" in tags[0], (path, tags)
+        else:
+            assert tags == [], path
+    assert with_forms > 10
 def test_listings_home_and_search_page(built_site, site_corpus):
     home = (built_site / "index.html").read_text(encoding="utf-8")
     newest = max(site_corpus.notices, key=lambda n: (n.latest.dates.written or dt.date.min))

@@ -1,7 +1,9 @@
 // The calculator's Web Worker: Pyodide and the rule engine, off the page's main thread.
 //
 // Protocol (every reply to a request carries the request's id):
-//   page → worker  {type: "init", runtime, specs: [url]}        once, right after `new Worker`
+//   page → worker  {type: "init", runtime}                      once, right after `new Worker`
+//                  {type: "prefetch", specs: [url]}             the page's specs: fetched now, and
+//                                                               each measure warmed once ready
 //                  {type: "calculate", id, spec: url, measure, inputs, lang}
 //   worker → page  {type: "ready", ms, snapshot, phases}         the engine is imported
 //                  (phases: ms since the worker started at the end of each boot step)
@@ -21,16 +23,16 @@ if (inWorker) self.addEventListener("message", (event) => {
   const msg = event.data || {};
   if (msg.type === "init") {
     if (!engine) {
-      for (const url of msg.specs || []) loadSpecs(url).catch(() => {}); // failures resurface on use
       engine = boot(msg.runtime);
       engine.then(
-        (info) => {
-          self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), ...info.public });
-          warm(info, msg.specs || []);
-        },
+        (info) => self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), ...info.public }),
         (err) => self.postMessage({ type: "failed", error: describeFailure(err) }),
       );
     }
+  } else if (msg.type === "prefetch" && engine) {
+    const urls = msg.specs || [];
+    for (const url of urls) loadSpecs(url).catch(() => {}); // failures resurface on use
+    engine.then((info) => warm(info, urls), () => {});
   } else if (msg.type === "calculate") {
     calculate(msg).then(
       (reply) => self.postMessage({ ...reply, id: msg.id }),
@@ -42,17 +44,22 @@ if (inWorker) self.addEventListener("message", (event) => {
 export async function boot(rt, { fetch: get = fetchBytes } = {}) {
   const phases = {};
   const lap = (name) => (phases[name] = Math.round(performance.now() - started));
-  // The snapshot (the largest download) starts first. With its size known from the manifest,
+  // Pyodide's two scripts are requested first: the interpreter cannot be built without them, and
+  // on a return visit the browser decodes every cached file again in one process, in the order
+  // asked. Then the snapshot, the largest download. With its size known from the manifest,
   // Pyodide gets the buffer at once and builds the interpreter (wasm compile and instantiate,
   // stdlib) while it downloads; the fsInit hook then holds the start until the buffer is filled.
   // Without the size (a manifest without snapshotBytes, as tests/node/parity.mjs passes), Pyodide
   // waits for the download, then does all that.
+  const pyodideModule = import(rt.runtime + "pyodide.mjs");
+  const asmModule = import(rt.runtime + "pyodide.asm.mjs");
+  asmModule.catch(() => {}); // reported through loadPyodide
   const buffer = rt.snapshot && rt.snapshotBytes ? new Uint8Array(rt.snapshotBytes) : null;
   const snapshot = rt.snapshot
     ? get(rt.runtime + rt.snapshot).then((bytes) => (lap("snapshot"), expandSnapshot(bytes, buffer)))
     : null;
   snapshot?.catch(() => {}); // an unfetched snapshot only means a slower, normal boot
-  const { loadPyodide } = await import(rt.runtime + "pyodide.mjs");
+  const { loadPyodide } = await pyodideModule;
   lap("import");
   const options = {
     indexURL: rt.runtime,
@@ -64,6 +71,9 @@ export async function boot(rt, { fetch: get = fetchBytes } = {}) {
     stdout: () => {},
     stderr: (line) => console.warn("[pyodide]", line),
   };
+  // loadPyodide would import pyodide.asm.mjs only after asking for the wasm and the stdlib; hand
+  // it the import already under way instead (a private option of the pinned version, like _loadSnapshot).
+  options.createPyodideModule = async (settings) => (await asmModule).default(settings);
   let pyodide = null;
   let fromSnapshot = false;
   if (snapshot) {
@@ -77,7 +87,8 @@ export async function boot(rt, { fetch: get = fetchBytes } = {}) {
       console.warn("calculator: snapshot restore failed, booting normally:", err);
     }
   }
-  if (!pyodide) pyodide = await loadPyodide(options);
+  // The stdlib served with the snapshot lacks what is already in its memory: boot from the full one.
+  if (!pyodide) pyodide = await loadPyodide({ ...options, stdLibURL: rt.runtime + (rt.stdlibFull || rt.stdlib) });
   lap("loadPyodide");
 
   const loadErrors = [];

@@ -105,7 +105,14 @@ async function snapshot(job) {
   }
   const bytes = py.makeMemorySnapshot();
   await writeFile(job.out, bytes);
-  return { out: job.out, bytes: bytes.length, heap };
+  // The stdlib entries whose modules are in that memory: the browser never reads them again.
+  // (Asked after the snapshot, which must not hold this question's objects.)
+  const imported = py.runPython(`
+import sys
+sorted({f.split(".zip/", 1)[1] for f in (getattr(m, "__file__", None) for m in list(sys.modules.values()))
+        if f and ".zip/" in f})
+`).toJs();
+  return { out: job.out, bytes: bytes.length, heap, imported };
 }
 
 // job: {files: [path]} → path.br and path.gz beside each. The async zlib calls run on libuv's
