@@ -38,7 +38,8 @@ TYPES = {
     ".pf_meta": "application/octet-stream", ".pf_index": "application/octet-stream",
     ".pf_fragment": "application/octet-stream", ".pagefind": "application/octet-stream",
     ".whl": "application/zip", ".tar": "application/x-tar", ".gz": "application/gzip",
-    ".br": "application/octet-stream", ".zst": "application/zstd", ".woff2": "font/woff2", ".bin": "application/octet-stream",
+    ".br": "application/octet-stream", ".zst": "application/zstd", ".woff2": "font/woff2",
+    ".bin": "application/octet-stream",
 }
 ENCODINGS = (("zstd", ".zst"), ("br", ".br"), ("gzip", ".gz"))   # preference order
 IMMUTABLE = re.compile(

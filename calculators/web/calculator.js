@@ -4,8 +4,9 @@
 // Nothing of Pyodide is fetched until the reader touches a calculator (pointer over or focus in
 // a form) or opens a link whose fragment carries inputs (#calc/<measure>?<input>=<value>&…).
 // The theme loads this script `async` in <head> on calculator pages only (overrides/main.html):
-// for such a link the engine starts at once, while the page is still parsed and laid out (a
-// fifth of a second on this project's 2-core test machine), and the forms are attached when the DOM is ready.
+// for such a link the engine starts at once, while the page is still being parsed and laid out
+// (a fifth of a second on this project's 2-core test machine); the forms are attached when the
+// DOM is ready.
 // The inputs of the last calculation are written to that fragment: a bookmark or a shared link
 // reproduces the result, and the fragment never reaches a server.
 //
