@@ -82,6 +82,8 @@ def compress_assets(site: Path) -> None:
     """Brotli and gzip copies of the shared stylesheets and scripts (theme, Pagefind, ours), which
     sitegen.serve or any static host sends to browsers that accept them; a fixed set, so the cost
     does not grow with the corpus. The runtime under assets/pyodide has its own (pyodide_bundle)."""
+    if shutil.which("node") is None:  # brotli comes from Node's zlib; a pages-only build can do without
+        return
     runtime = site / "assets" / "pyodide"
     pyodide_bundle.precompress(sorted(
         p for p in site.rglob("*") if p.suffix in ASSET_SUFFIXES and p.is_file()
