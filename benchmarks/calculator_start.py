@@ -7,9 +7,12 @@ Prints, side by side in one run (medians over --runs):
     link whose #fragment carries the inputs: the worker starts at load). Cold: a new browser
     profile on disk; warm: the same link again in that profile (HTTP and code caches filled),
     a second and a third time. The two differ because Chromium stores a script's compiled code
-    only when the script is loaded a second time and uses it from the third on (WebAssembly's is
-    stored on the first). `--incognito`: incognito contexts instead (in-memory HTTP cache only,
-    no code cache);
+    only when the script is loaded a second time, and uses it from the third on. Pyodide's
+    compiled WebAssembly is never stored here: V8 stores it once 1 MB of optimised code exists
+    or after 2 s without new optimised code, and a boot makes 0.1–0.3 MB while the second
+    trigger never fired in 15 s (it does with --js-flags=--wasm-caching-timeout-ms=0), so every
+    visit compiles the wasm functions it runs. `--incognito`: incognito contexts instead
+    (in-memory HTTP cache only, no code cache);
   - the wait from clicking "calculate" to the result when the reader spent 3 s filling in
     (worker started by the first focus, as in real use);
   - bytes transferred (headers + bodies, as sent by the server) for a reader who never touches a
@@ -165,7 +168,7 @@ def bytes_reader(browser, base, counter, *, calculate: bool, inputs) -> tuple[in
 @contextmanager
 def reader_profile(p, browser, *, incognito: bool):
     """A new reader. By default a fresh on-disk profile, like a real browser's: a return visit
-    has the HTTP cache and V8's code cache (compiled JavaScript and WebAssembly). An incognito
+    has the HTTP cache and V8's code cache (compiled JavaScript). An incognito
     context (Playwright's new_context) keeps only an in-memory HTTP cache: no code cache."""
     if incognito:
         context = browser.new_context()

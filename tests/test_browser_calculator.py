@@ -215,12 +215,31 @@ def test_works_with_the_network_cut(page, site_url, site_corpus):
     assert page.offsite == []
 
 
-def test_a_broken_snapshot_falls_back_to_a_normal_boot(page, site_url, site_corpus):
+def test_the_page_reads_the_snapshot_once_and_hands_it_to_the_worker(page, site_url, site_corpus):
+    """calculator.js fetches the snapshot and transfers it; the worker must not fetch it again."""
+    notice, version, measure, case = pick_case(site_corpus, "tiers")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if r.url.endswith("/snapshot.bin") else None)
+    open_notice(page, site_url, "en", notice.id)
+    form_of(page, notice.id, measure.id).locator("input, select").first.focus()
+    page.wait_for_selector("html[data-zc-engine=ready]", state="attached", timeout=BOOT_MS)
+    assert page.get_attribute("html", "data-zc-boot") == "snapshot"
+    assert len(requests) == 1
+    entries = "() => performance.getEntriesByType('resource').filter(e => e.name.endsWith('/snapshot.bin')).length"
+    assert page.evaluate(entries) == 1
+    assert [w.evaluate(entries) for w in page.workers] == [0]
+    assert page.offsite == [] and page.errors == []
+
+
+@pytest.mark.parametrize("broken", ["corrupt", "unreachable"])
+def test_a_broken_snapshot_falls_back_to_a_normal_boot(page, site_url, site_corpus, broken):
     """The stdlib served with the snapshot lacks what is in the snapshot's memory, so the
-    fallback boot must fetch the full one: the answer is still the CLI's."""
+    fallback boot must fetch the full one: the answer is still the CLI's. The page reads the
+    snapshot: a corrupt file fails in the worker, an unreachable one in the page."""
     notice, version, measure, case = pick_case(site_corpus, "tiers")
     page.route("**/assets/pyodide/*/snapshot.bin",
-               lambda route: route.fulfill(status=200, body=b"not a snapshot", content_type="application/octet-stream"))
+               (lambda route: route.fulfill(status=200, body=b"not a snapshot", content_type="application/octet-stream"))
+               if broken == "corrupt" else (lambda route: route.abort()))
     open_notice(page, site_url, "en", notice.id)
     form = form_of(page, notice.id, measure.id)
     fill(form, thaw(case.inputs))

@@ -100,6 +100,16 @@
       const base = new URL(".", SCRIPT_URL);
       const abs = (rel) => new URL(rel, base).href;
       const runtime = { ...MANIFEST, runtime: abs(MANIFEST.runtime) };
+      // The snapshot, the largest file, is read here and handed to the worker without a copy. Its
+      // request starts before the worker has started (tens of ms), and a response body is read
+      // by the thread that asked for it: the worker's thread is the boot's bottleneck (it also
+      // reads Pyodide's scripts, wasm and stdlib, then compiles and runs them), while this one
+      // is idle once the page is laid out. The worker boots normally if this fails.
+      const snapshot = MANIFEST.snapshot
+        ? fetch(new URL(MANIFEST.snapshot, runtime.runtime)).then((r) =>
+          r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${MANIFEST.snapshot}: HTTP ${r.status}`)))
+        : null;
+      snapshot?.catch(() => {}); // reported to the worker below, if there is one
       try {
         this.worker = new Worker(abs(MANIFEST.worker), { type: "module", name: "zhengce-calculator" });
       } catch (err) {
@@ -110,7 +120,11 @@
         const text = e.message || "worker error";
         this.fail({ message_zh: text, message_en: text });
       });
-      this.worker.postMessage({ type: "init", runtime });
+      this.worker.postMessage({ type: "init", runtime, snapshotFromPage: !!snapshot });
+      snapshot?.then(
+        (bytes) => this.worker.postMessage({ type: "snapshot", bytes }, [bytes]),
+        (err) => this.worker.postMessage({ type: "snapshot", error: String(err && err.message || err) }),
+      );
       this.prefetch();
       this.timer = setTimeout(() => {
         if (this.state === "loading") this.fail({ code: "timeout" });

@@ -1,7 +1,9 @@
 // The calculator's Web Worker: Pyodide and the rule engine, off the page's main thread.
 //
 // Protocol (every reply to a request carries the request's id):
-//   page → worker  {type: "init", runtime}                      once, right after `new Worker`
+//   page → worker  {type: "init", runtime, snapshotFromPage}    once, right after `new Worker`
+//                  {type: "snapshot", bytes | error}            if snapshotFromPage: the snapshot
+//                                                               file (an ArrayBuffer, transferred)
 //                  {type: "prefetch", specs: [url]}             the page's specs: fetched now, and
 //                                                               each measure warmed once ready
 //                  {type: "calculate", id, spec: url, measure, inputs, lang}
@@ -17,18 +19,23 @@
 const started = performance.now();
 const specCache = new Map(); // url → Promise<{measure id: spec}>
 let engine = null; // Promise<{calculateJson}> once init arrives
+let snapshotFromPage = null; // {promise, resolve, reject} while the page is reading the snapshot
 
 const inWorker = typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope;
 if (inWorker) self.addEventListener("message", (event) => {
   const msg = event.data || {};
   if (msg.type === "init") {
     if (!engine) {
-      engine = boot(msg.runtime);
+      if (msg.snapshotFromPage) snapshotFromPage = deferred();
+      engine = boot(msg.runtime, { snapshot: snapshotFromPage?.promise });
       engine.then(
         (info) => self.postMessage({ type: "ready", ms: Math.round(performance.now() - started), ...info.public }),
         (err) => self.postMessage({ type: "failed", error: describeFailure(err) }),
       );
     }
+  } else if (msg.type === "snapshot" && snapshotFromPage) {
+    if (msg.bytes) snapshotFromPage.resolve(new Uint8Array(msg.bytes));
+    else snapshotFromPage.reject(new Error(msg.error || "the page could not read the snapshot"));
   } else if (msg.type === "prefetch" && engine) {
     const urls = msg.specs || [];
     for (const url of urls) loadSpecs(url).catch(() => {}); // failures resurface on use
@@ -41,22 +48,25 @@ if (inWorker) self.addEventListener("message", (event) => {
   }
 });
 
-export async function boot(rt, { fetch: get = fetchBytes } = {}) {
+// `snapshot`: the snapshot file's bytes (a promise) when the caller reads it; otherwise the
+// worker fetches it.
+export async function boot(rt, { fetch: get = fetchBytes, snapshot: snapshotBytes = null } = {}) {
   const phases = {};
   const lap = (name) => (phases[name] = Math.round(performance.now() - started));
   // Pyodide's two scripts are requested first: the interpreter cannot be built without them, and
   // on a return visit the browser decodes every cached file again in one process, in the order
-  // asked. Then the snapshot, the largest download. With its size known from the manifest,
-  // Pyodide gets the buffer at once and builds the interpreter (wasm compile and instantiate,
-  // stdlib) while it downloads; the fsInit hook then holds the start until the buffer is filled.
-  // Without the size (a manifest without snapshotBytes, as tests/node/parity.mjs passes), Pyodide
-  // waits for the download, then does all that.
+  // asked. Then the snapshot, the largest download, unless the page reads it (calculator.js says
+  // why). With its size known from the manifest, Pyodide gets the buffer at once and builds the
+  // interpreter (wasm compile and instantiate, stdlib) while it downloads; the fsInit hook then
+  // holds the start until the buffer is filled. Without the size (a manifest without
+  // snapshotBytes, as tests/node/parity.mjs passes), Pyodide waits for the download, then does
+  // all that.
   const pyodideModule = import(rt.runtime + "pyodide.mjs");
   const asmModule = import(rt.runtime + "pyodide.asm.mjs");
   asmModule.catch(() => {}); // reported through loadPyodide
   const buffer = rt.snapshot && rt.snapshotBytes ? new Uint8Array(rt.snapshotBytes) : null;
   const snapshot = rt.snapshot
-    ? get(rt.runtime + rt.snapshot).then((bytes) => (lap("snapshot"), expandSnapshot(bytes, buffer)))
+    ? (snapshotBytes || get(rt.runtime + rt.snapshot)).then((bytes) => (lap("snapshot"), expandSnapshot(bytes, buffer)))
     : null;
   snapshot?.catch(() => {}); // an unfetched snapshot only means a slower, normal boot
   const { loadPyodide } = await pyodideModule;
@@ -138,6 +148,12 @@ export function expandSnapshot(bytes, into = null) {
     pos += length;
   }
   return out;
+}
+
+function deferred() {
+  const d = {};
+  d.promise = new Promise((resolve, reject) => Object.assign(d, { resolve, reject }));
+  return d;
 }
 
 async function calculate(msg) {
