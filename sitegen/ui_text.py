@@ -117,6 +117,9 @@ UI = {
     "search_loading": {"zh": "正在搜索…", "en": "Searching…"},
     "search_none": {"zh": "没有找到结果。", "en": "No results."},
     "search_count": {"zh": "找到 {n} 件通知", "en": "{n} notices found"},
+    "search_filters": {"zh": "筛选", "en": "Narrow down"},
+    "filter_all": {"zh": "全部", "en": "All"},
+    "year": {"zh": "年份", "en": "Year"},
     # data
     "open_data": {"zh": "开放数据", "en": "Open data"},
     "feed": {"zh": "订阅（Atom）", "en": "Feed (Atom)"},

@@ -9,6 +9,7 @@ import pytest
 
 from sitegen import urls
 from tests.axe import axe_problems
+from tests.conftest import BUILD_DATE
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICE = "shengsi-2024"
@@ -72,6 +73,45 @@ def test_search_english(page, site_url):
     hrefs = [a.get_attribute("href") for a in page.locator("#zc-results a.zc-results__title").all()]
     assert hrefs and all("/en/n/" in h for h in hrefs)
     assert "charter" in page.locator("#zc-results").inner_text().lower()
+    assert page.offsite == [] and page.errors == []
+
+
+def test_search_filters_narrow_results_and_stay_in_the_url(page, site_url, site_corpus):
+    """A filter alone lists every notice it matches (status as derived at the build date, the
+    badge on each result); with words it narrows their results; both are kept in the URL."""
+    from sitegen import lifecycle
+    in_force = {n.id for n in site_corpus.notices
+                if lifecycle.status(n.latest, site_corpus, BUILD_DATE) == "in_force"}
+    assert in_force and len(in_force) < len(site_corpus.notices)
+    page.goto(site_url + urls.search("en"))
+    page.wait_for_selector("[data-zc-filters]:not([hidden])")
+    page.select_option("#zc-f-status", "In force")
+    page.wait_for_selector("#zc-results li", timeout=15000)
+    titles = page.locator("#zc-results a.zc-results__title")
+    found = {a.get_attribute("href").rstrip("/").split("/")[-1] for a in titles.all()}
+    assert found == in_force
+    badges = page.locator("#zc-results .zc-badge--in_force")
+    assert badges.count() == len(in_force) and badges.first.inner_text() == "In force"
+    assert "status=In+force" in page.url or "status=In%20force" in page.url
+    # two filters and a word: the notices that have all three
+    region = site_corpus.notice(NOTICE).latest.region.name.en
+    want = {n.id for n in site_corpus.notices if n.id in in_force and n.latest.region.name.en == region
+            and any("charter" in (c.text.en or "").lower() for c in n.latest.clauses())}
+    assert want
+    page.fill("#zc-q", "charter")
+    page.select_option("#zc-f-region", region)          # a change runs the search at once
+    page.wait_for_url("**region=**")
+    page.wait_for_function("() => document.getElementById('zc-status').textContent"
+                           " && !document.getElementById('zc-status').textContent.startsWith('Searching')")
+    found = {a.get_attribute("href").rstrip("/").split("/")[-1]
+             for a in page.locator("#zc-results a.zc-results__title").all()}
+    assert found == want
+    # a bookmarked search restores the query and the filters
+    page.goto(page.url)
+    page.wait_for_selector("#zc-results li", timeout=15000)
+    assert page.input_value("#zc-q") == "charter"
+    assert page.input_value("#zc-f-status") == "In force" and page.input_value("#zc-f-region") == region
+    assert axe_problems(page) == []
     assert page.offsite == [] and page.errors == []
 
 

@@ -13,6 +13,8 @@
   if (!form) { return; }
   document.querySelectorAll("[data-zc-hide-with-js]").forEach(function (el) { el.hidden = true; });
   var input = form.querySelector("input[name=q]");
+  var facets = form.querySelector("[data-zc-filters]");
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-zc-filter]"));
   var status = document.getElementById("zc-status");
   var list = document.getElementById("zc-results");
   var pagefind = null;
@@ -39,6 +41,16 @@
     title.href = data.url;
     title.textContent = (data.meta && data.meta.title) || data.url;
     li.appendChild(title);
+    // Status at build time, as on the notice's banner (its label is the page-language filter value).
+    var code = data.meta && data.meta.zc_status;
+    var label = data.filters && data.filters.status && data.filters.status[0];
+    if (code && label) {
+      var badge = document.createElement("span");
+      badge.className = "zc-badge zc-badge--" + code.replace(/[^a-z_]/g, "");
+      badge.textContent = label;
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(badge);
+    }
     var subs = (data.sub_results || []).filter(function (s) { return /#(c|h|att)-/.test(s.url); });
     subs.slice(0, 3).forEach(function (s) {
       var p = document.createElement("p");
@@ -79,12 +91,44 @@
       .replace(/&#39;/g, "'").replace(/&amp;/g, "&");
   }
 
+  // The filters chosen: {status: "In force", …}, values as the index holds them.
+  function chosen() {
+    var filters = {};
+    selects.forEach(function (sel) { if (sel.value) { filters[sel.dataset.zcFilter] = sel.value; } });
+    return filters;
+  }
+
+  // Each filter's values from the index, with how many notices have each; the URL's choice kept.
+  function fillFilters(pf, params) {
+    return pf.filters().then(function (all) {
+      selects.forEach(function (sel) {
+        var key = sel.dataset.zcFilter;
+        var counts = all[key] || {};
+        var values = Object.keys(counts).sort(function (a, b) {
+          return key === "year" ? b.localeCompare(a) : a.localeCompare(b);
+        });
+        values.forEach(function (value) {
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = value + " (" + counts[value] + ")";
+          sel.appendChild(option);
+        });
+        var wanted = params.get(key);
+        if (wanted && values.indexOf(wanted) >= 0) { sel.value = wanted; }
+      });
+      facets.hidden = false;
+    });
+  }
+
   function run(query) {
     var mine = ++seq;
+    var filters = chosen();
     list.textContent = "";
-    if (!query.trim()) { status.textContent = ""; return; }
+    if (!query.trim() && !Object.keys(filters).length) { status.textContent = ""; return; }
     status.textContent = form.dataset.zcLoading;
-    load().then(function (pf) { return pf.search(query); }).then(function (search) {
+    load().then(function (pf) {
+      return pf.search(query.trim() || null, { filters: filters });
+    }).then(function (search) {
       if (mine !== seq) { return; }
       return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }))
         .then(function (datas) {
@@ -96,14 +140,22 @@
     }).catch(function (err) { status.textContent = String(err); });
   }
 
-  var initial = new URLSearchParams(location.search).get("q") || "";
-  input.value = initial;
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
+  // The query and the filters live in the URL (?q=…&status=…): a search can be bookmarked.
+  function go() {
     var url = new URL(location.href);
     url.searchParams.set("q", input.value);
+    selects.forEach(function (sel) {
+      if (sel.value) { url.searchParams.set(sel.name, sel.value); } else { url.searchParams.delete(sel.name); }
+    });
     history.replaceState(null, "", url);
     run(input.value);
-  });
-  if (initial) { run(initial); }
+  }
+
+  var params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  form.addEventListener("submit", function (event) { event.preventDefault(); go(); });
+  selects.forEach(function (sel) { sel.addEventListener("change", go); });
+  load().then(function (pf) { return fillFilters(pf, params); }).then(function () {
+    if (input.value || Object.keys(chosen()).length) { run(input.value); }
+  }, function (err) { status.textContent = String(err); });
 })();
