@@ -59,11 +59,11 @@ def _read_index(path: Path):
     return cbor.loads(raw[len(SIGNATURE):])
 
 
-def _write_index(folder: Path, lang_hash: str, pattern: str, value, digits: int) -> str:
+def _write_index(folder: Path, lang_hash: str, pattern: str, value) -> str:
     """Write `value` under a name from its content; the new hash (`<lang>_<hex>`)."""
     raw = SIGNATURE + cbor.dumps(value)
     lang = lang_hash.rsplit("_", 1)[0]
-    new_hash = f"{lang}_{hashlib.sha256(raw).hexdigest()[:digits]}"
+    new_hash = f"{lang}_{hashlib.sha256(raw).hexdigest()[:12]}"
     (folder / pattern.format(new_hash)).write_bytes(gzip.compress(raw, mtime=0))
     return new_hash
 
@@ -79,7 +79,7 @@ def _sort_filters(bundle: Path, meta_hash: str) -> str:
         fname, values = _read_index(path)
         path.unlink()
         canonical = [fname, sorted([value, sorted(pages)] for value, pages in values)]
-        filters.append([name, _write_index(bundle / "filter", filter_hash, "{}.pf_filter", canonical, 12)])
+        filters.append([name, _write_index(bundle / "filter", filter_hash, "{}.pf_filter", canonical)])
     meta[META_FILTERS] = sorted(filters)
     meta_path.unlink()
-    return _write_index(bundle, meta_hash, "pagefind.{}.pf_meta", meta, 12)
+    return _write_index(bundle, meta_hash, "pagefind.{}.pf_meta", meta)
