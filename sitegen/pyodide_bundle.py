@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 import shutil
 import struct
@@ -65,10 +66,14 @@ ZSTD_LEVEL, ZSTD_WINDOW_LOG = 19, 23   # 2**23: browsers may refuse larger windo
 STDLIB_KEEP = ("traceback", "linecache", "tokenize", "token", "codecs", "encodings/__init__",
                "encodings/aliases", "encodings/utf_8", "encodings/ascii", "encodings/latin_1")
 
+# Every module of the engine is imported, used or not: after a restore the browser does not
+# install the wheel again (calculators/web/worker.js), so an import the warm-up missed would fail.
 WARMUP = """
-import random, json
+import random, json, importlib, pkgutil
 random.seed(0)                         # the snapshot freezes it: make it the same every build
-import calculators, calculators.web.bridge
+import calculators
+for module in pkgutil.walk_packages(calculators.__path__, "calculators."):
+    importlib.import_module(module.name)
 from calculators.web.bridge import calculate_json
 for job in json.loads(WARMUP_JOBS):
     calculate_json(json.dumps(job["spec"]), json.dumps(job["inputs"]), job["lang"])
@@ -199,10 +204,30 @@ def _assemble(out: Path, stdlib: Path, whl: Path, lock: dict, needed: list[str])
                                 "lock": lock, "packageBaseUrl": str(out), "package": DIST,
                                 "warmup": WARMUP, "jobs": _json(SNAPSHOT_JOBS), "expectHeap": INITIAL_HEAP,
                                 "out": str(out / "snapshot.raw")})
+    check_snapshot_modules(wheel.read_files(whl), report["modules"])
     sparse_snapshot(out / "snapshot.raw", out / SNAPSHOT)
     blank_entries(out / STDLIB_FULL, out / STDLIB, report["imported"])
     (out / "snapshot.raw").unlink()
     precompress([p for p in sorted(out.iterdir()) if p.suffix in COMPRESSIBLE])
+
+
+def engine_modules(files) -> list[str]:
+    """Dotted names of the Python modules among a wheel's file names (.py or .pyc)."""
+    names = []
+    for name in files:
+        stem, ext = posixpath.splitext(name)
+        if ext in (".py", ".pyc") and ".dist-info/" not in name:
+            parts = stem.split("/")
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return sorted(names)
+
+
+def check_snapshot_modules(wheel_files, snapshot_modules) -> None:
+    """Every module of the wheel must be imported in the snapshot's memory (see WARMUP)."""
+    missing = sorted(set(engine_modules(wheel_files)) - set(snapshot_modules))
+    if missing:
+        raise BundleError(f"the memory snapshot lacks the engine modules {', '.join(missing)}: after a "
+                          "restore the browser does not install the wheel, so importing them would fail")
 
 
 def sparse_snapshot(src: Path, dst: Path) -> None:

@@ -43,6 +43,20 @@ def test_source_version_changes_with_any_source(tmp_path):
     assert wheel.source_version(files).startswith("0+")
 
 
+def test_the_snapshot_must_hold_every_module_of_the_engine():
+    """After a restore the browser does not install the wheel: the build refuses a snapshot in
+    which some engine module was never imported."""
+    files = wheel.package_files(ROOT / "calculators")
+    modules = pyodide_bundle.engine_modules(files)
+    assert {"calculators", "calculators.engine", "calculators.web", "calculators.web.bridge"} <= set(modules)
+    assert len(modules) == len(files)
+    compiled = {name[:-3] + ".pyc": b"" for name in files} | {"x-0.dist-info/RECORD": b""}
+    assert pyodide_bundle.engine_modules(compiled) == modules
+    pyodide_bundle.check_snapshot_modules(compiled, ["sys", *modules])
+    with pytest.raises(pyodide_bundle.BundleError, match=r"lacks the engine modules calculators\.engine:"):
+        pyodide_bundle.check_snapshot_modules(compiled, [m for m in modules if m != "calculators.engine"])
+
+
 def test_lock_names_the_engine_with_its_sha256(tmp_path):
     if not (pyodide_bundle.PYODIDE_DIR / "pyodide-lock.json").is_file():
         pytest.skip("needs `npm ci`")

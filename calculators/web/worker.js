@@ -76,7 +76,6 @@ export async function boot(rt, { fetch: get = fetchBytes, snapshot: snapshotByte
     stdLibURL: rt.runtime + rt.stdlib,
     lockFileContents: rt.lock, // inline: saves fetching pyodide-lock.json
     packageBaseUrl: rt.runtime,
-    packages: [rt.package], // fetched while Pyodide starts; loadPackage below then only checks
     env: { PYTHONHASHSEED: "0" }, // as when the snapshot was made
     stdout: () => {},
     stderr: (line) => console.warn("[pyodide]", line),
@@ -97,20 +96,28 @@ export async function boot(rt, { fetch: get = fetchBytes, snapshot: snapshotByte
       console.warn("calculator: snapshot restore failed, booting normally:", err);
     }
   }
-  // The stdlib served with the snapshot lacks what is already in its memory: boot from the full one.
-  if (!pyodide) pyodide = await loadPyodide({ ...options, stdLibURL: rt.runtime + (rt.stdlibFull || rt.stdlib) });
-  lap("loadPyodide");
-
+  // A restored snapshot holds every module of the engine, imported (the build checks it:
+  // sitegen/pyodide_bundle.py), so the wheel is not installed again: unzipping it in Python took
+  // 35 ms of the worker's thread on every visit, to write files that nothing reads any more.
   const loadErrors = [];
-  await pyodide.loadPackage(rt.package, {
-    messageCallback: () => {},
-    errorCallback: (m) => loadErrors.push(m),
-  });
-  lap("loadPackage");
+  if (!pyodide) {
+    // The stdlib served with the snapshot lacks what is already in its memory: boot from the full
+    // one, and install the engine's wheel (fetched while Pyodide starts; loadPackage then checks).
+    pyodide = await loadPyodide({
+      ...options,
+      stdLibURL: rt.runtime + (rt.stdlibFull || rt.stdlib),
+      packages: [rt.package],
+    });
+    await pyodide.loadPackage(rt.package, {
+      messageCallback: () => {},
+      errorCallback: (m) => loadErrors.push(m),
+    });
+  }
+  lap("loadPyodide");
   // loadPackage only logs a failure: the import is the real check.
   let calculateJson;
   try {
-    calculateJson = pyodide.runPython("from calculators.web.bridge import calculate_json\ncalculate_json");
+    calculateJson = pyodide.pyimport("calculators.web.bridge").calculate_json; // nothing to compile
   } catch (err) {
     throw Object.assign(new Error(`engine did not import: ${loadErrors.join("; ") || err.message}`), {
       code: "engine_import",

@@ -96,8 +96,8 @@ import sys
 async function snapshot(job) {
   const py = await bootEngine(job, { _makeSnapshot: true });
   // The snapshot may hold no state of the JS package loader (it checks that loadedPackages is
-  // still {}). Forget the engine there: the browser loads it again by name after the restore,
-  // which puts its files back (the file system is not part of the snapshot).
+  // still {}): forget the engine there. The browser does not install it again after a restore
+  // (the file system is not part of the snapshot, but every module of the engine is imported).
   delete py.loadedPackages[job.package];
   const heap = py._module.HEAP8.length;
   if (heap !== job.expectHeap) {
@@ -105,14 +105,15 @@ async function snapshot(job) {
   }
   const bytes = py.makeMemorySnapshot();
   await writeFile(job.out, bytes);
-  // The stdlib entries whose modules are in that memory: the browser never reads them again.
-  // (Asked after the snapshot, which must not hold this question's objects.)
+  // The stdlib entries whose modules are in that memory: the browser never reads them again; and
+  // the names of all its modules. (Asked after the snapshot, which must not hold these objects.)
   const imported = py.runPython(`
 import sys
 sorted({f.split(".zip/", 1)[1] for f in (getattr(m, "__file__", None) for m in list(sys.modules.values()))
         if f and ".zip/" in f})
 `).toJs();
-  return { out: job.out, bytes: bytes.length, heap, imported };
+  const modules = py.runPython("import sys\nsorted(sys.modules)").toJs();
+  return { out: job.out, bytes: bytes.length, heap, imported, modules };
 }
 
 // job: {files: [path]} → path.br and path.gz beside each. The async zlib calls run on libuv's
