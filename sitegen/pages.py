@@ -323,13 +323,17 @@ class Renderer:
             return f"{ui('to', lang)} {format_date(d.valid_to, lang)}"
         return ui("not_given", lang)
 
-    def parallel_page(self, notice, lang: str) -> Page:
-        version = notice.latest
-        url = urls.parallel(lang, notice.id)
+    def parallel_page(self, notice, version, lang: str) -> Page:
+        """Side by side: the latest version at `/n/<id>/parallel/`, an earlier one under its own
+        permanent page, `/n/<id>/v<k>/parallel/` (linked from that page)."""
+        is_latest = version.version == notice.latest.version
+        number = None if is_latest else version.version
+        url = urls.parallel(lang, notice.id, number)
         rows = list(parallel_rows(version))
-        ctx = self.context(lang, url, notice=notice, version=version, rows=rows)
+        ctx = self.context(lang, url, notice=notice, version=version, rows=rows, is_latest=is_latest,
+                           number=number)
         return Page(url=url, lang=lang, title=f"{version.title[lang]} — {ui('parallel_title', lang)}",
-                    body=self.render("parallel.html", ctx), alt=urls.parallel(urls.other(lang), notice.id))
+                    body=self.render("parallel.html", ctx), alt=urls.parallel(urls.other(lang), notice.id, number))
 
     def listing_pages(self, lang: str) -> list[Page]:
         pages = []
@@ -390,7 +394,7 @@ class Renderer:
                 pages.append(self.notice_page(notice, notice.latest, lang))
                 for version in notice.versions:
                     pages.append(self.notice_page(notice, version, lang, permanent=True))
-                pages.append(self.parallel_page(notice, lang))
+                pages.extend(self.parallel_page(notice, v, lang) for v in notice.versions)
                 pages.append(self.history_page(notice, lang))
                 for old, new in zip(notice.versions, notice.versions[1:]):
                     pages.append(self.diff_page(notice, old, new, lang))

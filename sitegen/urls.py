@@ -29,9 +29,10 @@ def notice(lang: str, notice_id: str, version: int | None = None) -> str:
     return base if version is None else f"{base}v{version}/"
 
 
-def parallel(lang: str, notice_id: str) -> str:
-    """Chinese beside English, clause by clause (latest version)."""
-    return f"{lang}/n/{notice_id}/parallel/"
+def parallel(lang: str, notice_id: str, version: int | None = None) -> str:
+    """Chinese beside English, clause by clause: `zh/n/<id>/parallel/` for the latest version,
+    `zh/n/<id>/v<k>/parallel/` for an earlier one."""
+    return notice(lang, notice_id, version) + "parallel/"
 
 
 def history(lang: str, notice_id: str) -> str:

@@ -78,7 +78,8 @@ def test_in_force_day_from_the_address(archive_page, archive_url):
 AXE_PAGES = [urls.history("zh", "demo-bus"), urls.history("en", "demo-bus"),
              urls.diff("zh", "demo-bus", 1, 2), urls.diff("en", "demo-bus", 1, 2),
              urls.in_force("zh"), urls.in_force("en") + "?on=2024-02-15",
-             urls.notice("zh", "demo-bus", 1), urls.notice("en", "demo-bus", 1)]
+             urls.notice("zh", "demo-bus", 1), urls.notice("en", "demo-bus", 1),
+             urls.parallel("zh", "demo-bus", 1), urls.parallel("en", "demo-bus", 1)]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)

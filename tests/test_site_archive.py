@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_lib
 import json
 import re
 import shutil
@@ -86,6 +87,34 @@ def test_old_version_banner_names_the_current_version(archive_site, archive_corp
         # the latest version, at either of its URLs, has no "earlier version" line
         for latest_url in (urls.notice(lang, "demo-bus"), urls.notice(lang, "demo-bus", latest.version)):
             assert "zc-banner__version" not in read(archive_site, latest_url)
+
+
+def test_every_version_has_its_own_side_by_side_page(archive_site, archive_corpus):
+    """An earlier version's page leads to the side-by-side view of that version, not the latest's."""
+    from sitegen.pages import parallel_rows
+    bus = archive_corpus.notice("demo-bus")
+    v1, latest = bus.versions[0], bus.latest
+    latest_en = {row["en"] for row in parallel_rows(latest)}
+    only_v1 = [row["en"] for row in parallel_rows(v1) if row["en"] and row["en"] not in latest_en]
+    assert only_v1, "the fixture's versions should differ in their English text"
+    for lang in urls.LANGS:
+        other = urls.other(lang)
+        for page_url, expected in ((urls.notice(lang, "demo-bus"), urls.parallel(lang, "demo-bus")),
+                                   (urls.notice(lang, "demo-bus", latest.version), urls.parallel(lang, "demo-bus")),
+                                   (urls.notice(lang, "demo-bus", v1.version), urls.parallel(lang, "demo-bus", v1.version))):
+            hrefs = [resolve(page_url, a["href"]) for a in elements(archive_site, page_url).find("a") if "href" in a]
+            assert expected in hrefs, page_url
+        url = urls.parallel(lang, "demo-bus", v1.version)
+        html = read(archive_site, url)
+        assert f"— v{v1.version}</caption>" in html
+        assert html_lib.escape(only_v1[0], quote=False) in html
+        [latest_link] = elements(archive_site, url).find("a", **{"class": "zc-banner__latest"})
+        assert resolve(url, latest_link["href"]) == urls.parallel(lang, "demo-bus")
+        hrefs = [resolve(url, a["href"]) for a in elements(archive_site, url).find("a") if "href" in a]
+        assert urls.notice(lang, "demo-bus", v1.version) in hrefs       # back to that version
+        assert urls.parallel(other, "demo-bus", v1.version) in hrefs    # the same view, other language
+        latest_html = read(archive_site, urls.parallel(lang, "demo-bus"))
+        assert f"— v{latest.version}</caption>" in latest_html and "zc-banner__version" not in latest_html
 
 
 def test_superseded_notice_names_its_successor(archive_site, archive_corpus):
