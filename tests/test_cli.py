@@ -23,7 +23,7 @@ def test_list_json_shape():
     ids = [n["id"] for n in data["notices"]]
     assert {"shengsi-2024", "shengzhou-2024", "dalian-2021", "jilin-2021", "lucheng-2023"} <= set(ids)
     for notice in data["notices"]:
-        assert set(notice["title"]) == {"zh", "en"} and notice["status"] in {"draft", "not_yet", "in_force", "expired", "superseded"}
+        assert set(notice["title"]) == {"zh", "en"} and notice["status"] in {"draft", "not_yet", "in_force", "expired", "superseded", "not_stated"}
         for m in notice["measures"]:
             assert set(m) >= {"id", "title", "has_calculator"} and set(m["title"]) == {"zh", "en"}
     shengsi = next(n for n in data["notices"] if n["id"] == "shengsi-2024")

@@ -47,7 +47,7 @@ def run_in_pyodide(runtime, jobs, *, snapshot: bool) -> dict:
 
 
 def cpython_reply(job) -> dict:
-    reply = json.loads(calculate_json(json.dumps(job["spec"]), json.dumps(job["inputs"]), job["lang"]))
+    reply = json.loads(calculate_json(json.dumps(job["spec"]), json.dumps(job["inputs"]), job["lang"], job.get("on")))
     return {"type": "error", "error": reply["error"]} if "error" in reply else {"type": "result", "result": reply["result"]}
 
 

@@ -9,12 +9,14 @@ import json
 from calculators import CalculatorError, InputError, calculate
 
 
-def calculate_json(spec_json: str, inputs_json: str, lang: str) -> str:
-    """Return {"result": …} or {"error": {code, input_id, message_zh, message_en}} as JSON text."""
+def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None = None) -> str:
+    """Return {"result": …} or {"error": {code, input_id, message_zh, message_en}} as JSON text.
+
+    `on` (YYYY-MM-DD, the page's calculation date) adds the result's `status`."""
     try:
         spec = json.loads(spec_json)
         inputs = json.loads(inputs_json)
-        reply = {"result": calculate(spec, inputs, lang=lang)}
+        reply = {"result": calculate(spec, inputs, lang=lang, on=on)}
     except InputError as exc:
         reply = {"error": exc.to_dict()}
     except CalculatorError as exc:  # a bad spec: a build bug, reported rather than hidden
