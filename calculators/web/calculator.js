@@ -300,6 +300,7 @@
         const res = await engine.calculate({ spec, measure, inputs, lang, on: day || localToday() });
         shown = true;
         renderResult(result, res, t);
+        if (res.status) result.dataset.noticeStatus = res.status.notice_status; // for tests and embedders
         if (used) {
           result.prepend(el("p", { class: "zc-calc__as-of" }, used));
           result.dataset.version = String(res.version);
