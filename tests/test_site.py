@@ -179,7 +179,8 @@ def test_listings_home_and_search_page(built_site, site_corpus):
 def test_a_notice_that_states_no_end_date(built_site):
     """dalian-2021 gives no dates; its measures' windows end on 2021-03-31: on the build date
     (2024-03-01) it is "status not stated", never "in force" nor an invented "expired"."""
-    page = lambda lang: (built_site / urls.notice(lang, "dalian-2021") / "index.html").read_text(encoding="utf-8")  # noqa: E731
+    import html
+    page = lambda lang: html.unescape((built_site / urls.notice(lang, "dalian-2021") / "index.html").read_text(encoding="utf-8"))  # noqa: E731
     assert "zc-banner--not_stated" in page("en") and "zc-banner--in_force" not in page("en")
     assert "its measures' stated periods ended on 31 March 2021" in page("en")
     assert "其措施载明的期限已于2021年3月31日结束" in page("zh")
@@ -194,7 +195,7 @@ def test_a_notice_that_states_no_end_date(built_site):
     [dalian] = [n for n in index["notices"] if n["id"] == "dalian-2021"]
     assert dalian["versions"][0]["status"] == "not_stated"
     assert dalian["versions"][0]["in_force"] == [{"from": None, "to": "2021-03-31", "measures_end": True}]
-    history = (built_site / urls.history("en", "dalian-2021") / "index.html").read_text(encoding="utf-8")
+    history = html.unescape((built_site / urls.history("en", "dalian-2021") / "index.html").read_text(encoding="utf-8"))
     assert "end of its measures' stated periods; the notice states no end" in history
 
 
