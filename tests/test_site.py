@@ -324,3 +324,10 @@ def test_two_pages_on_one_path_fail(tmp_path, monkeypatch):
     monkeypatch.setattr(pages.Renderer, "all_pages", lambda self: original(self) * 2)
     with pytest.raises(SiteBuildError, match="two pages"):
         build_site(corpus, tmp_path / "site", build_date=BUILD_DATE, index_search=False, calculators=False)
+
+
+def test_measure_shows_its_qualifying_period(built_site):
+    import html
+    page = html.unescape((built_site / urls.notice("en", "shengsi-2024") / "index.html").read_text(encoding="utf-8"))
+    assert "<dt>Qualifying period</dt><dd>9 February 2024 – 24 February 2024. From 9 to 24 February 2024</dd>" in page
+    assert "<dt>Qualifying period</dt><dd>During the 2024 Spring Festival</dd>" in page   # words, no dates
