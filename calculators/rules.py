@@ -330,8 +330,7 @@ class Run:
 
 NONE_APPLIES = {"zh": "以上情形均不适用", "en": "None of the cases applies"}
 _EACH_TEXT = {"rows": ("逐行计算「{label}」，共{{{id}}}行", 'Row by row over "{label}": {{{id}}} row(s)'),
-              "kept": ("「{label}」中符合条件的共{{{id}}}行，其余各行不计",
-                       '{{{id}}} row(s) of "{label}" qualify; the others are left out')}
+              "kept": ("符合条件的共{{{id}}}行，其余各行不计", "{{{id}}} row(s) qualify; the others are left out")}
 
 
 def _each_text(spec, key: str) -> dict:
