@@ -328,3 +328,15 @@ def test_the_each_step_runs_only_on_a_list():
     calculate(found, {"origins": ROWS})
     with pytest.raises(SpecError):  # check_measure refuses it before anything runs
         calculate({**found, "rules": [{"each": "nothing", "cite": "1", "rules": []}]}, {"origins": ROWS})
+
+
+def test_money_true_shows_a_value_with_two_decimals_and_computes_with_the_exact_one():
+    found = spec(rules=[{"each": "origins", "cite": "1", "rules": [
+        {"let": "pay", "expr": "workers * 500 / 30", "money": True, "cite": "1", "text": T("{pay}元")}]},
+        {"let": "amount", "expr": "sum(origins, pay)", "cite": "1", "text": T("{amount}")}])
+    rows = [{"province": "anhui", "workers": 1}, {"province": "anhui", "workers": 2}]
+    result = calculate(found, {"origins": rows})
+    assert [s["text"] for s in result["steps"] if s["name"] == "pay"] == ["16.67元", "33.33元"]
+    assert result["amount"] == "50.00"  # 500 / 30 × 3 exactly, rounded once
+    found["rules"][0]["rules"][0]["money"] = "yes"
+    assert "rules.0.rules.0.money" in paths(found)
