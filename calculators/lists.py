@@ -14,7 +14,8 @@ from .expr import ListType
 from .inputs import VALUE_TYPES, format_value, is_bilingual, read_input_spec
 
 COLUMN_TYPES = ("choice", "count", "money", "date", "bool", "percent", "number")
-LIST_KEYS = ("id", "type", "label", "help", "row_label", "min_rows", "max_rows", "columns")
+LIST_ONLY_KEYS = ("row_label", "min_rows", "max_rows", "columns")
+LIST_KEYS = ("id", "type", "label", "help") + LIST_ONLY_KEYS
 DEFAULT_MIN_ROWS = 1
 DEFAULT_MAX_ROWS = 500   # a bound on the work one calculation does; a list may set fewer
 
@@ -122,7 +123,10 @@ class ListSpec:
 def read_declaration(data) -> tuple:
     """(InputSpec or ListSpec or None, problems) for any input declaration."""
     if not (isinstance(data, dict) and data.get("type") == "list"):
-        return read_input_spec(data)
+        spec, problems = read_input_spec(data)
+        extra = [key for key in LIST_ONLY_KEYS if isinstance(data, dict) and key in data]
+        return spec, problems + [((key,), f"只有列表输入（type: list）可以有 {key}",
+                                  f"only list inputs (type: list) take {key}") for key in extra]
     problems = []
     for key in data:
         if key not in LIST_KEYS:

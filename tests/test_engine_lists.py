@@ -257,6 +257,11 @@ def test_bad_declarations_are_reported_with_their_path(declaration, path):
     assert path in paths(bad(inputs=[{**origins(), **declaration}]))
 
 
+def test_list_keys_on_an_ordinary_input_are_reported():
+    found = bad(inputs=[origins(), {**WORKERS, "id": "other", "columns": [WORKERS], "max_rows": 3}])
+    assert {"inputs.1.columns", "inputs.1.max_rows"} <= paths(found)
+
+
 def test_a_column_may_not_share_an_id_with_an_input():
     found = bad(inputs=[{"id": "workers", "type": "count", "label": T("人数")}, origins()])
     assert "inputs.1.columns.1.id" in paths(found)
