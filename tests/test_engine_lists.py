@@ -87,6 +87,8 @@ def test_no_row_qualifies_gives_each_rows_reason_then_the_measures():
     result = calculate(spec(), {"origins": [{"province": "wenzhou", "workers": 2}]}, lang="zh")
     assert not result["eligible"] and result["amount"] is None
     assert result["reasons"] == ["第1行：温州：本地员工，不享受", "没有符合条件的员工"]
+    assert [(s["kind"], s["text"]) for s in result["steps"] if s["kind"] == "each"] == [
+        ("each", "逐行计算「返岗员工」，共1行"), ("each", "没有符合条件的行")]
 
 
 def test_list_given_as_json_text_reads_numbers_exactly():
