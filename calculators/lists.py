@@ -68,8 +68,8 @@ class ListSpec:
               **fields) -> InputError:
         """An error on the list as a whole (row None) or on one row (0-based `row`)."""
         zh, en = _MESSAGES[key]
-        values = {"label": "", "row": "" if row is None else row + 1, "column": column or "",
-                  "limit": "", "detail": "", **fields}
+        values = {"row": "" if row is None else row + 1, "column": column or "", "limit": "",
+                  "detail": "", **fields}
         return InputError(self.id, _CODES.get(key, key),
                           zh.format(**{**values, "label": self.label_zh}),
                           en.format(**{**values, "label": self.label_en}), row=row, column=column)
@@ -89,7 +89,7 @@ class ListSpec:
             else:
                 try:  # exact numbers: a JSON 1.5 becomes Decimal('1.5'), never a float
                     raw = json.loads(raw, parse_float=Decimal)
-                except ValueError as error:  # JSONDecodeError; pos is 0-based
+                except (ValueError, RecursionError) as error:  # JSONDecodeError: pos is 0-based
                     raise self.error("bad_json", detail=getattr(error, "pos", 0) + 1) from None
         if raw is None:
             raise self.error("missing", limit=self.min_rows)

@@ -169,6 +169,8 @@ def test_a_per_row_cap():
     ([ROWS[0]] * 4, "too_many_rows", None, None, "最多3行", "at most 3 rows"),
     ({"province": "anhui"}, "not_a_list", None, None, "JSON 列表", "JSON list"),
     ("[{", "not_a_list", None, None, "不是有效的 JSON", "not valid JSON"),
+    ("[" * 100000, "not_a_list", None, None, "不是有效的 JSON", "not valid JSON"),
+    ('[{"province": "anhui", "workers": 1e999}]', "too_large", 0, "workers", "第1行", "row 1"),
     (None, "missing", None, None, "请填写「返岗员工」", 'fill in "Returning workers"'),
     ("", "missing", None, None, "请填写「返岗员工」", 'fill in "Returning workers"'),
 ])
