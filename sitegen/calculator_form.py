@@ -106,6 +106,8 @@ def _as_of_field(h: _Html, fid: str) -> str:
 
 
 def _control(h: _Html, inp, attrs: dict) -> str:
+    if inp.type == "list":  # stopgap until the row editor (results-browser): the rows as JSON text
+        return f"<textarea{_attrs(attrs)}></textarea>"
     default = inp.default
     if inp.type in ("choice", "bool"):
         if inp.type == "choice":

@@ -39,6 +39,8 @@ def test_every_computable_measure_renders_a_complete_form(lang):
         assert len([a for _, a in page.tags if "data-result" in a]) == 1
         assert page.find("button", type="submit")
         for inp in measure.inputs:
+            if inp.type == "list":  # the row editor is results-browser's (a JSON text box until then)
+                continue
             control = [a for t, a in page.tags if t in ("input", "select") and a.get("name") == str(inp.id)]
             assert len(control) == 1, (version.id, measure.id, inp.id)
             control = control[0]
