@@ -128,19 +128,27 @@ def cmd_describe(args) -> int:
     return 0
 
 
-def cmd_calc(args) -> int:
-    corpus = _corpus()
-    version, measure = _find(corpus, args.notice, args.measure, args.version, args.on)
+def _input_args(args) -> dict:
+    """The --input ID=VALUE pairs of calc and compare (one reading for both), or exit 2."""
     inputs = {}
     for item in args.input or ():
         if "=" not in item:
-            return _fail(f"--input takes ID=VALUE, got '{item}'", 2)
+            raise SystemExit(_fail(f"--input takes ID=VALUE, got '{item}'", 2))
         key, value = item.split("=", 1)
         inputs[key.strip()] = value
+    return inputs
+
+
+def cmd_calc(args) -> int:
+    corpus = _corpus()
+    version, measure = _find(corpus, args.notice, args.measure, args.version, args.on)
+    inputs = _input_args(args)
     try:
         result = calculators.calculate(measure_spec(version, measure), inputs, lang=args.lang)
     except calculators.InputError as exc:
         return _input_error(exc, args.lang)
+    except calculators.RuleError as exc:  # the measure's rules failed: exit 1, in words
+        return _fail(exc.message_zh if args.lang == "zh" else exc.message_en, 1)
     result["relations"] = _relations_of(version, str(measure.id))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -169,9 +177,13 @@ def cmd_compare(args) -> int:
     if relation is None:
         ids = ", ".join(r.id for r in version.relations or ()) or "none"
         return _fail(f"{args.notice} has no relation '{args.relation}' (relations: {ids})", 2)
-    inputs = dict(item.split("=", 1) for item in args.input or () if "=" in item)
+    inputs = _input_args(args)
     members = [str(m) for m in relation.measures] if relation.measures != "*" else \
         [str(m.id) for _, m in version.measures() if m.calculator]
+    known = {i["id"] for m in members for i in measure_spec(version, version.measure(m)[1]).get("inputs") or []}
+    for key in inputs:  # what calc refuses, compare refuses too: no input silently ignored
+        if key not in known:
+            return _input_error(calculators.inputs.unknown_input_error(key), args.lang)
     results = []
     for measure_id in members:
         _, measure = version.measure(measure_id)
@@ -181,6 +193,8 @@ def cmd_compare(args) -> int:
             results.append(calculators.calculate(spec, {k: v for k, v in inputs.items() if k in own}, lang=args.lang))
         except calculators.InputError as exc:
             return _input_error(exc, args.lang, f"measure {measure_id}: ")
+        except calculators.RuleError as exc:
+            return _fail(exc.message_zh if args.lang == "zh" else exc.message_en, 1)
     combined = calculators.combine(results, thaw(relation), lang=args.lang)
     if args.json:
         print(json.dumps(combined, ensure_ascii=False, indent=2))

@@ -4,9 +4,11 @@ import datetime
 import decimal
 from decimal import Decimal
 
-from .decimals import MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, round_to
+from .decimals import (MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, parse_plain,
+                       round_to, spec_number)
 from .errors import CalculatorError, SpecError, SpecProblem
 from .inputs import NON_NEGATIVE, VALUE_TYPES, format_value, parse_inputs, read_input_spec
+from .rule_errors import explain_rule_errors
 from .rules import Checker, Run
 from .trace import TraceStep
 
@@ -55,6 +57,7 @@ def check_measure(spec: dict) -> list:
     if not isinstance(spec.get("rules"), list) or not spec.get("rules"):
         problems.append((("rules",), "rules 必须是非空列表", "rules must be a non-empty list"))
     _check_amount(spec, after, problems)
+    _check_kind_limits(spec, problems)
     _check_outcomes(spec.get("outcomes"), checker, after)
     for i, reading in enumerate(spec.get("readings") or []):
         if not (isinstance(reading, dict) and isinstance(reading.get("quote"), str)):
@@ -114,6 +117,56 @@ def _check_amount(spec, types, problems):
                          f"unknown rounding mode {mode!r}; one of {', '.join(ROUNDING_MODES)}"))
 
 
+def _limits_on(rules, name, path=("rules",)) -> list:
+    """(kind, path) of every cap and floor step on `name`, branches included."""
+    found = []
+    for i, step in enumerate(rules if isinstance(rules, list) else []):
+        if not isinstance(step, dict):
+            continue
+        for kind in ("cap", "floor"):
+            if step.get(kind) == name:
+                found.append((kind, path + (i,)))
+        for j, case in enumerate(step.get("branch") or [] if isinstance(step.get("branch"), list) else []):
+            if isinstance(case, dict):
+                found += _limits_on(case.get("rules"), name, path + (i, "branch", j, "rules"))
+    return found
+
+
+def _check_kind_limits(spec, problems):
+    """A cap or floor on the amount that contradicts its declared kind (13.2)."""
+    name, kind, at_cap = spec.get("amount"), spec.get("amount_kind"), spec.get("amount_kind_at_cap")
+    if not isinstance(name, str) or kind not in AMOUNT_KINDS:
+        return
+    limits = _limits_on(spec.get("rules"), name)
+    caps = [path for k, path in limits if k == "cap"]
+    if at_cap is not None and not caps:
+        problems.append((("amount_kind_at_cap",), f"没有对 {name} 的 cap 步骤，amount_kind_at_cap 不会生效",
+                         f"no cap step on {name}: amount_kind_at_cap never applies"))
+    if at_cap == "at_least":
+        problems.append((("amount_kind_at_cap",), "达到上限时金额不可能“不低于”上限",
+                         "at the cap the amount cannot be “at least” the cap"))
+    if kind == "at_least" and caps and at_cap is None:
+        problems.append((caps[0], "amount_kind 为 at_least 却有上限：请写明 amount_kind_at_cap（通常 exact）",
+                         "amount_kind is at_least but the amount is capped: state "
+                         "amount_kind_at_cap (usually exact)"))
+    fixed = {k: [_constant_limit(spec, path, k) for kk, path in limits if kk == k]
+             for k in ("cap", "floor")}
+    highest_floor = max((v for v in fixed["floor"] if v is not None), default=None)
+    lowest_cap = min((v for v in fixed["cap"] if v is not None), default=None)
+    if highest_floor is not None and lowest_cap is not None and highest_floor > lowest_cap:
+        problems.append((("amount",), f"{name} 的下限 {highest_floor} 高于上限 {lowest_cap}",
+                         f"the floor on {name} ({highest_floor}) is above its cap ({lowest_cap})"))
+
+
+def _constant_limit(spec, path, kind):
+    """A cap's max or a floor's min when it is a plain number, else None."""
+    step = spec
+    for key in path:
+        step = step[key]
+    source = step.get("max" if kind == "cap" else "min")
+    return spec_number(source) if not isinstance(source, str) else parse_plain(source.strip())
+
+
 def _amount_kind(spec, run, amount_name):
     """The measure's kind, or `amount_kind_at_cap` when the last cap on the amount was reached.
 
@@ -163,6 +216,7 @@ def _require_valid(spec):
 
 # -- calculate ---------------------------------------------------------------------------
 
+@explain_rule_errors
 def calculate(spec: dict, inputs: dict, *, lang: str = "zh") -> dict:
     """Run a measure on raw inputs; InputError names the input to fix (see ENGINE_API.md)."""
     _check_lang(lang)

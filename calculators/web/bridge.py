@@ -6,7 +6,7 @@ the JSON that CPython would serialise, and no PyProxy has to be freed.
 
 import json
 
-from calculators import CalculatorError, InputError, calculate
+from calculators import CalculatorError, InputError, RuleError, calculate
 
 
 def calculate_json(spec_json: str, inputs_json: str, lang: str) -> str:
@@ -15,7 +15,7 @@ def calculate_json(spec_json: str, inputs_json: str, lang: str) -> str:
         spec = json.loads(spec_json)
         inputs = json.loads(inputs_json)
         reply = {"result": calculate(spec, inputs, lang=lang)}
-    except InputError as exc:
+    except (InputError, RuleError) as exc:  # RuleError: the measure and step, in words
         reply = {"error": exc.to_dict()}
     except CalculatorError as exc:  # a bad spec: a build bug, reported rather than hidden
         reply = {"error": _internal("spec", exc)}

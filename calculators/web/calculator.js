@@ -227,6 +227,7 @@
     const failureText = (error) => {
       if (error.code === "timeout") return t.timeout;
       if (error.code === "unsupported") return t.unsupported;
+      if (error.code === "rule") return lang === "en" ? error.message_en : error.message_zh; // names measure and step
       return t.failed + (lang === "en" ? error.message_en : error.message_zh);
     };
 
