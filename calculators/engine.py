@@ -7,7 +7,8 @@ from decimal import Decimal
 from .decimals import (MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, parse_plain,
                        round_to, spec_number)
 from .errors import CalculatorError, SpecError, SpecProblem
-from .inputs import NON_NEGATIVE, VALUE_TYPES, format_value, parse_inputs, read_input_spec
+from .inputs import (NON_NEGATIVE, VALUE_TYPES, format_value, is_bilingual, parse_inputs,
+                     read_input_spec)
 from .rule_errors import explain_rule_errors
 from .rules import Checker, Run
 from .trace import TraceStep
@@ -192,11 +193,9 @@ def _check_outcomes(outcomes, checker, types):
             checker.problem(path, "outcome 必须是映射", "an outcome must be a mapping")
             continue
         for key in outcome:
-            if key not in ("id", "when", "cite", "text", "value"):
+            if key not in ("id", "when", "cite", "text", "value", "unit", "kind"):
                 checker.problem(path + (key,), f"未知的键：{key}", f"unknown key {key!r}")
-        if outcome.get("value") is not None and (not isinstance(outcome["value"], str) or outcome["value"] not in types):
-            checker.problem(path + ("value",), f"value 须是已计算的名称：{outcome['value']}",
-                            f"value must name an input or a computed value: {outcome['value']!r}")
+        _check_outcome_value(outcome, path, checker, types)
         if not isinstance(outcome.get("id"), str) or outcome["id"] in seen:
             checker.problem(path + ("id",), "outcome 须有唯一的 id", "an outcome needs a unique id")
         seen.add(outcome.get("id") if isinstance(outcome.get("id"), str) else None)
@@ -204,6 +203,24 @@ def _check_outcomes(outcomes, checker, types):
             checker.expr(outcome["when"], path + ("when",), types, ("bool",))
         checker.cite(outcome, path)
         checker.text(outcome.get("text"), path + ("text",), types)
+
+
+def _check_outcome_value(outcome, path, checker, types):
+    """A quantity granted (200 tonnes carried over, 5 points): `value` (a name or an expression)
+    with its `unit` {zh, en}, and `kind` when the quantity is a ceiling or a floor."""
+    value, unit, kind = outcome.get("value"), outcome.get("unit"), outcome.get("kind")
+    if value is None:
+        for key in ("unit", "kind"):
+            if outcome.get(key) is not None:
+                checker.problem(path + (key,), f"没有 value 时不能有 {key}", f"{key} needs a value")
+        return
+    found = checker.expr(value, path + ("value",), types, ("number",))
+    if found == "number" and not is_bilingual(unit):
+        checker.problem(path + ("unit",), "有数量的结果须写明单位 unit {zh, en}（吨、分、元……）",
+                        "an outcome with a quantity states its unit {zh, en} (tonnes, points, yuan…)")
+    if kind is not None and kind not in AMOUNT_KINDS:
+        checker.problem(path + ("kind",), f"kind 须为 {'/'.join(AMOUNT_KINDS)}",
+                        f"kind must be one of {', '.join(AMOUNT_KINDS)}")
 
 
 def _require_valid(spec):
@@ -283,13 +300,23 @@ def _granted_outcomes(run: Run, outcomes: list, lang: str) -> list:
         when = outcome.get("when")
         if when is not None and not run.evaluate_as(when, ("outcomes", i, "when"), ("bool",)):
             continue
-        name = outcome.get("value")
-        value = run.stored(name, run.values.get(name)) if name else None
-        run.record("outcome", name, value if name else True, outcome.get("text"), outcome.get("cite"))
+        source = outcome.get("value")
+        name = source if isinstance(source, str) and source in run.values else None
+        value = None if source is None else run.evaluate_as(source, ("outcomes", i, "value"), ("number",))
+        run.record("outcome", name, value if source is not None else True, outcome.get("text"),
+                   outcome.get("cite"))
         step = run.steps[-1]
         granted.append({"id": outcome["id"], "text": step.text_en if lang == "en" else step.text_zh,
-                        "cite": step.cite, "value": value})
+                        "cite": step.cite, **_outcome_quantity(run, outcome, name, value, lang)})
     return granted
+
+
+def _outcome_quantity(run: Run, outcome: dict, name, value, lang: str) -> dict:
+    """value (exact text), unit (in `lang`) and kind of a granted outcome; all null without one."""
+    if value is None:
+        return {"value": None, "unit": None, "kind": None}
+    return {"value": run.stored(name, value), "unit": _pick(outcome.get("unit"), lang),
+            "kind": outcome.get("kind", "exact")}
 
 
 # -- describe ----------------------------------------------------------------------------
