@@ -54,6 +54,7 @@ def check_measure(spec: dict) -> list:
     types = {s.id: VALUE_TYPES[s.type] for s in specs}
     choices = {s.id: tuple(c.value for c in s.choices) for s in specs if s.type == "choice"}
     checker = Checker(choices, problems, frozenset(types))
+    _check_input_conditions(spec.get("inputs"), specs, checker)
     after = checker.steps(spec.get("rules") or [], ("rules",), types)
     if not isinstance(spec.get("rules"), list) or not spec.get("rules"):
         problems.append((("rules",), "rules 必须是非空列表", "rules must be a non-empty list"))
@@ -88,6 +89,17 @@ def _check_inputs(inputs, problems) -> list:
         seen.add(spec.id)
         specs.append(spec)
     return specs
+
+
+def _check_input_conditions(raw, specs, checker):
+    """An input's `when` is a condition on the inputs declared before it."""
+    for spec in specs:
+        if spec.when is None:
+            continue
+        earlier = specs[:specs.index(spec)]
+        index = next(i for i, d in enumerate(raw) if isinstance(d, dict) and d.get("id") == spec.id)
+        checker.expr(spec.when, ("inputs", index, "when"), {s.id: VALUE_TYPES[s.type] for s in earlier},
+                     ("bool",))
 
 
 def _check_amount(spec, types, problems):

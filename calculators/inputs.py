@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .decimals import SAFE_MAX, format_plain, spec_number
-from .errors import InputError
-from .expr import CONSTANT_NAMES
+from .errors import ExpressionError, InputError
+from .expr import CONSTANT_NAMES, compile_expression
 
 NUMBER_TYPES = {"count": 0, "money": 2, "percent": 10, "number": 10, "energy": 10}  # max places
 NON_NEGATIVE = frozenset({"count", "money", "energy"})
@@ -78,6 +78,7 @@ class InputSpec:
     default: object = None      # raw, parsed like user input when the user gives nothing
     unit_zh: str | None = None  # a money field's unit when it is not 元 (e.g. 万元)
     unit_en: str | None = None
+    when: str | None = None     # asked only when this condition on earlier inputs holds
 
     def error(self, key: str, **fields) -> InputError:
         zh, en = _MESSAGES[key]
@@ -133,6 +134,11 @@ def read_input_spec(data) -> tuple:
     spec = InputSpec(str(input_id), kind, label.get("zh") or str(input_id),
                      label.get("en") or str(input_id), low, high, choices, data.get("default"))
     spec = _with_unit(spec, data.get("unit"))
+    if data.get("when") is not None:
+        if isinstance(data["when"], str):
+            spec = replace(spec, when=data["when"])
+        else:
+            problems.append((("when",), "when 须为条件表达式", "when must be a condition (an expression)"))
     if spec.default is not None:
         try:
             parse_value(spec, spec.default)
@@ -357,4 +363,20 @@ def parse_inputs(specs: list, raw: dict) -> dict:
     for key in raw:
         if key not in known:
             raise unknown_input_error(key)
-    return {spec.id: parse_value(spec, raw.get(spec.id)) for spec in specs}
+    values = {}
+    for spec in specs:
+        if is_asked(spec, values):
+            values[spec.id] = parse_value(spec, raw.get(spec.id))
+    return values
+
+
+def is_asked(spec: InputSpec, values: dict) -> bool:
+    """Whether an input applies given the earlier ones: `when` ("growth_entry == 'rate'") holds.
+
+    An input that does not apply is neither required nor read (the form may still send it)."""
+    if spec.when is None:
+        return True
+    try:
+        return compile_expression(spec.when).evaluate(values) is True
+    except ExpressionError:  # it depends on an input that itself does not apply
+        return False

@@ -292,6 +292,7 @@ INPUT = Obj({
     "max": _opt(Any(nullable=True)),
     "choices": _opt(List(Obj({"value": Str(), "label": Text()}))),
     "default": _opt(Any(nullable=True)),
+    "when": _opt(Str(description="asked only when this condition on earlier inputs holds")),
 })
 
 READING = Obj({"quote": Str(), "text": Text()})

@@ -115,3 +115,48 @@ def test_every_field_type_refuses_digit_like_characters(data, typed):
 ])
 def test_full_width_still_accepted(data, typed, value):
     assert str(parse_value(spec(data), typed)) == value
+
+
+# 12.6: a growth rate given as published, or as the two figures (lucheng-2023 item 9).
+def _lucheng_9():
+    from sitegen.specs import measure_spec
+    from tests.corpus import corpus
+    version = corpus().notice("lucheng-2023").latest
+    return measure_spec(version, version.measure("9")[1])
+
+
+BASE = {"registered": "yes", "manufacturer": "yes", "q1_2023": "5900", "output_2022": "22000",
+        "newly_above_size": "no"}
+
+
+@pytest.mark.parametrize("rate,eligible", [("18.00%", False), ("17.99%", False), ("18.01%", True),
+                                           ("１８．０１％", True)])
+def test_published_rate_at_the_threshold(rate, eligible):
+    result = calculators.calculate(_lucheng_9(), {**BASE, "growth_entry": "rate", "growth_rate": rate})
+    assert result["eligible"] is eligible
+    assert "q1_2022" not in result["inputs"]  # not asked, not echoed
+    assert result["inputs"]["growth_rate"] == {"１８．０１％": "18.01"}.get(rate, rate.rstrip("%"))
+
+
+def test_the_field_the_chosen_entry_needs_is_named_when_missing():
+    with pytest.raises(calculators.InputError) as caught:
+        calculators.calculate(_lucheng_9(), {**BASE, "growth_entry": "rate"})
+    assert caught.value.input_id == "growth_rate" and caught.value.code == "missing"
+    with pytest.raises(calculators.InputError) as caught:
+        calculators.calculate(_lucheng_9(), {**BASE, "growth_rate": "30"})  # default: figures
+    assert caught.value.input_id == "q1_2022" and "（万元）" in caught.value.message_zh
+
+
+def test_a_value_for_an_input_not_asked_is_ignored():
+    result = calculators.calculate(_lucheng_9(), {**BASE, "growth_entry": "rate", "growth_rate": "20",
+                                                  "q1_2022": "not even a number"})
+    assert result["eligible"] is True and "q1_2022" not in result["inputs"]
+
+
+def test_when_is_a_condition_on_earlier_inputs():
+    spec = measure({"id": "later", "type": "bool", "label": {"zh": "后", "en": "Later"}, "when": "cost > 1"},
+                   MONEY)
+    problems = calculators.check_measure(spec)
+    assert [p.path for p in problems] == [("inputs", 0, "when")]
+    spec = measure(MONEY, {"id": "x", "type": "bool", "label": {"zh": "后", "en": "Later"}, "when": "cost"})
+    assert [p.path for p in calculators.check_measure(spec)] == [("inputs", 1, "when")]
