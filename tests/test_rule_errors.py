@@ -159,3 +159,16 @@ def test_calc_and_compare_refuse_the_same_inputs(command):
     assert "'no_such_input'" in unknown.stderr and 'There is no input called "no_such_input"' in unknown.stderr
     bare = run(command, *target, *good, "--input", "workers_brought", "--lang", "en")
     assert bare.returncode == 2 and "--input takes ID=VALUE, got 'workers_brought'" in bare.stderr
+
+
+def test_run_time_overflow_no_input_is_to_blame_for_names_the_step():
+    big = "100000000000000000000"
+    rules = [{"branch": [{"when": "cost > 100", "cite": "9", "text": T("big"), "rules": [let("scale", big)]},
+                         {"otherwise": True, "cite": "9", "text": T("small"), "rules": [let("scale", "1")]}]},
+             let("amount", "scale * scale")]
+    assert problems(spec(rules)) == []
+    assert calculators.calculate(spec(rules), {"cost": "5"})["amount"] == "1.00"
+    with pytest.raises(calculators.RuleError) as caught:
+        calculators.calculate(spec(rules), {"cost": "500"}, lang="en")
+    assert "step 2 (amount, clause 9) failed: amount is out of range" in caught.value.message_en
+    assert "第2步（amount，第9条）出错：amount 超出可计算范围" in caught.value.message_zh
