@@ -213,7 +213,9 @@ def _print_result(result: dict, lang: str) -> None:
     elif result["amount"] is not None:
         print(("金额：" if zh else "Amount: ") + kind.get(result["amount_kind"], "") + f"{result['amount']} {result['currency']}")
     for outcome in result["outcomes"]:
-        print(("获得：" if zh else "Granted: ") + outcome["text"] + f"  [{outcome['cite']}]")
+        quantity = "" if outcome.get("value") is None else (("：" if zh else ": ") + kind.get(outcome["kind"], "")
+                                                            + outcome["value"] + ("" if zh else " ") + (outcome["unit"] or ""))
+        print(("获得：" if zh else "Granted: ") + outcome["text"] + quantity + f"  [{outcome['cite']}]")
     print("步骤：" if zh else "Steps:")
     for step in result["steps"]:
         print(f"  [{step['cite']}] {step['text']}")

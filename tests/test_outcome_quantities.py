@@ -53,3 +53,16 @@ def test_a_quantity_without_unit_is_refused_by_validate():
     assert [p.path for p in calculators.check_measure(spec)] == [("outcomes", 0, "unit")]
     spec["outcomes"][0]["unit"] = {"zh": "分", "en": "points"}
     assert calculators.check_measure(spec) == []
+
+
+def test_calc_text_output_shows_the_quantity_with_its_unit():
+    import subprocess
+    import sys
+
+    from tests.corpus import ROOT
+    args = [sys.executable, str(ROOT / "build.py"), "calc", "shengzhou-2024", "1-4", "--input", "continuous=yes",
+            "--input", "feb_quota=1000", "--input", "feb_used=800"]
+    zh = subprocess.run(args, capture_output=True, text=True)
+    en = subprocess.run(args + ["--lang", "en"], capture_output=True, text=True)
+    assert zh.returncode == en.returncode == 0
+    assert "：200吨" in zh.stdout and ": 200 tonnes" in en.stdout
