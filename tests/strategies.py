@@ -21,7 +21,8 @@ _STEP_KINDS = {"require", "let", "tiers", "lookup", "cap", "floor", "branch", "n
 
 JUNK_TEXT = ["", " ", "1e999", "1E5", "NaN", "-nan", "Infinity", "-1", "-0", "0", "9" * 40,
              "1,2,3", "１２３", "12.345", "0x10", "1_000", "٣", "½", "2024-02-30", "2024-13-01",
-             "是", "否", "maybe", "{x.__class__}", "__import__('os')", "None", "true", "10%"]
+             "是", "否", "maybe", "{x.__class__}", "__import__('os')", "None", "true", "10%",
+             "10²", "①", "Ⅻ", "3万", "1.2亿元", "万", "9" * 14 + "亿", "3万万"]
 
 
 def _strings(value):
