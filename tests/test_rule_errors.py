@@ -148,6 +148,12 @@ def test_calc_reports_a_run_time_fault_with_exit_1_and_no_traceback(tmp_path):
     assert "Measure 1 cannot be calculated" in proc.stderr and "step 3 (amount, clause 1)" in proc.stderr
     zh = run("calc", "demo-notice", "1", "--input", "workers=20", policies=root)
     assert zh.returncode == 1 and "第1项措施无法计算" in zh.stderr and "Traceback" not in zh.stderr
+    # a golden case that reaches the fault: validate reports it (file, case), no traceback
+    with (root / "demo-notice" / "cases.yaml").open("a", encoding="utf-8") as cases:
+        cases.write('- measure: "1"\n  name: many\n  inputs: {workers: 20}\n  expect: {eligible: true, amount: "10000.00", amount_kind: up_to}\n')
+    proc = run("validate", policies=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "cases.yaml" in proc.stderr and "golden case 'many'" in proc.stderr and "Measure 1 cannot be calculated" in proc.stderr
 
 
 @pytest.mark.parametrize("command", ["calc", "compare"])
