@@ -158,8 +158,8 @@ def _describe_line(item: dict, indent: str) -> str:
     return f"{indent}{item['id']:<22} {item['type']:<8} {item['label']}" + (f"  ({'; '.join(map(str, extra))})" if extra else "")
 
 
-def _calc_inputs(args) -> dict:
-    """The raw input set of calc: `--inputs FILE.json` (a JSON object), then each `--input ID=VALUE`
+def _input_args(args) -> dict:
+    """The raw input set of calc and compare (one reading for both): `--inputs FILE.json` (a JSON object), then each `--input ID=VALUE`
     over it. A list input's VALUE is JSON text; the engine reads and checks it cell by cell."""
     inputs = {}
     if args.inputs:
@@ -187,11 +187,13 @@ def cmd_calc(args) -> int:
     # how the version was chosen: asked for, in force on the day, or the latest (none was in force)
     basis = "requested" if args.version else \
         "in_force" if lifecycle.status(version, corpus, on) == "in_force" else "latest"
-    inputs = _calc_inputs(args)
+    inputs = _input_args(args)
     try:
         result = calculators.calculate(measure_spec(version, measure, corpus), inputs, lang=args.lang, on=on)
     except calculators.InputError as exc:
         return _input_error(exc, args.lang)
+    except calculators.RuleError as exc:  # the measure's rules failed: exit 1, in words
+        return _fail(exc.message_zh if args.lang == "zh" else exc.message_en, 1)
     result["relations"] = _relations_of(version, str(measure.id))
     result["version_basis"] = basis
     if args.json:
@@ -221,9 +223,13 @@ def cmd_compare(args) -> int:
     if relation is None:
         ids = ", ".join(r.id for r in version.relations or ()) or "none"
         return _fail(f"{args.notice} has no relation '{args.relation}' (relations: {ids})", 2)
-    inputs = dict(item.split("=", 1) for item in args.input or () if "=" in item)
+    inputs = _input_args(args)
     members = [str(m) for m in relation.measures] if relation.measures != "*" else \
         [str(m.id) for _, m in version.measures() if m.calculator]
+    known = {i["id"] for m in members for i in measure_spec(version, version.measure(m)[1]).get("inputs") or []}
+    for key in inputs:  # what calc refuses, compare refuses too: no input silently ignored
+        if key not in known:
+            return _input_error(calculators.inputs.unknown_input_error(key), args.lang)
     results = []
     for measure_id in members:
         _, measure = version.measure(measure_id)
@@ -233,6 +239,8 @@ def cmd_compare(args) -> int:
             results.append(calculators.calculate(spec, {k: v for k, v in inputs.items() if k in own}, lang=args.lang))
         except calculators.InputError as exc:
             return _input_error(exc, args.lang, f"measure {measure_id}: ")
+        except calculators.RuleError as exc:
+            return _fail(exc.message_zh if args.lang == "zh" else exc.message_en, 1)
     combined = calculators.combine(results, thaw(relation), lang=args.lang)
     if args.json:
         print(json.dumps(combined, ensure_ascii=False, indent=2))
@@ -263,7 +271,9 @@ def _print_result(result: dict, lang: str) -> None:
     elif result["amount"] is not None:
         print(("金额：" if zh else "Amount: ") + kind.get(result["amount_kind"], "") + f"{result['amount']} {result['currency']}")
     for outcome in result["outcomes"]:
-        print(("获得：" if zh else "Granted: ") + outcome["text"] + f"  [{outcome['cite']}]")
+        quantity = "" if outcome.get("value") is None else (("：" if zh else ": ") + kind.get(outcome["kind"], "")
+                                                            + outcome["value"] + ("" if zh else " ") + (outcome["unit"] or ""))
+        print(("获得：" if zh else "Granted: ") + outcome["text"] + quantity + f"  [{outcome['cite']}]")
     print("步骤：" if zh else "Steps:")
     for step in result["steps"]:
         row = step.get("row")
@@ -413,6 +423,7 @@ def main(argv=None) -> int:
     p.add_argument("relation")
     p.add_argument("--version", type=int)
     p.add_argument("--input", action="append", metavar="ID=VALUE")
+    p.add_argument("--inputs", metavar="FILE.json", help="a JSON object of input values, as for calc")
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
 

@@ -4,9 +4,9 @@ See ENGINE_API.md for the contract and docs/format.md for the rule language.
 """
 
 from .engine import calculate, check_measure, combine, describe
-from .errors import CalculatorError, ExpressionError, InputError, SpecError, SpecProblem
+from .errors import CalculatorError, ExpressionError, InputError, RuleError, SpecError, SpecProblem
 from .expr import compile_expression, names_used
 
 __all__ = ["calculate", "check_measure", "combine", "describe", "CalculatorError",
-           "ExpressionError", "InputError", "SpecError", "SpecProblem", "compile_expression",
+           "ExpressionError", "InputError", "RuleError", "SpecError", "SpecProblem", "compile_expression",
            "names_used"]

@@ -4,11 +4,13 @@ import datetime
 import decimal
 from decimal import Decimal
 
-from .decimals import MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, round_to
+from .decimals import (MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, parse_plain,
+                       round_to, spec_number)
 from .errors import CalculatorError, SpecError, SpecProblem
 from .expr import ListType
-from .inputs import NON_NEGATIVE, format_value, parse_inputs
+from .inputs import NON_NEGATIVE, format_value, is_bilingual, parse_inputs
 from .lists import DEFAULT_MAX_ROWS, DEFAULT_MIN_ROWS, ListSpec, read_declaration, static_type
+from .rule_errors import explain_rule_errors
 from .rules import Checker, Run
 from .status import result_status
 from .trace import TraceStep
@@ -55,10 +57,12 @@ def check_measure(spec: dict) -> list:
     fields = specs + [c for s in specs if isinstance(s, ListSpec) for c in s.columns]
     choices = {s.id: tuple(c.value for c in s.choices) for s in fields if s.type == "choice"}
     checker = Checker(choices, problems, frozenset(s.id for s in fields))
+    _check_input_conditions(spec.get("inputs"), specs, checker)
     after = checker.steps(spec.get("rules") or [], ("rules",), types)
     if not isinstance(spec.get("rules"), list) or not spec.get("rules"):
         problems.append((("rules",), "rules 必须是非空列表", "rules must be a non-empty list"))
     _check_amount(spec, after, problems)
+    _check_kind_limits(spec, problems)
     _check_outcomes(spec.get("outcomes"), checker, after)
     for i, reading in enumerate(spec.get("readings") or []):
         if not (isinstance(reading, dict) and isinstance(reading.get("quote"), str)):
@@ -98,6 +102,17 @@ def _check_inputs(inputs, problems) -> list:
     return specs
 
 
+def _check_input_conditions(raw, specs, checker):
+    """An input's `when` is a condition on the inputs declared before it."""
+    for spec in specs:
+        if spec.when is None:
+            continue
+        earlier = specs[:specs.index(spec)]
+        index = next(i for i, d in enumerate(raw) if isinstance(d, dict) and d.get("id") == spec.id)
+        checker.expr(spec.when, ("inputs", index, "when"), {s.id: static_type(s) for s in earlier},
+                     ("bool",))
+
+
 def _check_amount(spec, types, problems):
     amount, kind = spec.get("amount"), spec.get("amount_kind")
     if amount is None:
@@ -126,6 +141,56 @@ def _check_amount(spec, types, problems):
                          f"unknown rounding mode {mode!r}; one of {', '.join(ROUNDING_MODES)}"))
 
 
+def _limits_on(rules, name, path=("rules",)) -> list:
+    """(kind, path) of every cap and floor step on `name`, branches included."""
+    found = []
+    for i, step in enumerate(rules if isinstance(rules, list) else []):
+        if not isinstance(step, dict):
+            continue
+        for kind in ("cap", "floor"):
+            if step.get(kind) == name:
+                found.append((kind, path + (i,)))
+        for j, case in enumerate(step.get("branch") or [] if isinstance(step.get("branch"), list) else []):
+            if isinstance(case, dict):
+                found += _limits_on(case.get("rules"), name, path + (i, "branch", j, "rules"))
+    return found
+
+
+def _check_kind_limits(spec, problems):
+    """A cap or floor on the amount that contradicts its declared kind (13.2)."""
+    name, kind, at_cap = spec.get("amount"), spec.get("amount_kind"), spec.get("amount_kind_at_cap")
+    if not isinstance(name, str) or kind not in AMOUNT_KINDS:
+        return
+    limits = _limits_on(spec.get("rules"), name)
+    caps = [path for k, path in limits if k == "cap"]
+    if at_cap is not None and not caps:
+        problems.append((("amount_kind_at_cap",), f"没有对 {name} 的 cap 步骤，amount_kind_at_cap 不会生效",
+                         f"no cap step on {name}: amount_kind_at_cap never applies"))
+    if at_cap == "at_least":
+        problems.append((("amount_kind_at_cap",), "达到上限时金额不可能“不低于”上限",
+                         "at the cap the amount cannot be “at least” the cap"))
+    if kind == "at_least" and caps and at_cap is None:
+        problems.append((caps[0], "amount_kind 为 at_least 却有上限：请写明 amount_kind_at_cap（通常 exact）",
+                         "amount_kind is at_least but the amount is capped: state "
+                         "amount_kind_at_cap (usually exact)"))
+    fixed = {k: [_constant_limit(spec, path, k) for kk, path in limits if kk == k]
+             for k in ("cap", "floor")}
+    highest_floor = max((v for v in fixed["floor"] if v is not None), default=None)
+    lowest_cap = min((v for v in fixed["cap"] if v is not None), default=None)
+    if highest_floor is not None and lowest_cap is not None and highest_floor > lowest_cap:
+        problems.append((("amount",), f"{name} 的下限 {highest_floor} 高于上限 {lowest_cap}",
+                         f"the floor on {name} ({highest_floor}) is above its cap ({lowest_cap})"))
+
+
+def _constant_limit(spec, path, kind):
+    """A cap's max or a floor's min when it is a plain number, else None."""
+    step = spec
+    for key in path:
+        step = step[key]
+    source = step.get("max" if kind == "cap" else "min")
+    return spec_number(source) if not isinstance(source, str) else parse_plain(source.strip())
+
+
 def _amount_kind(spec, run, amount_name):
     """The measure's kind, or `amount_kind_at_cap` when the last cap on the amount was reached.
 
@@ -151,12 +216,9 @@ def _check_outcomes(outcomes, checker, types):
             checker.problem(path, "outcome 必须是映射", "an outcome must be a mapping")
             continue
         for key in outcome:
-            if key not in ("id", "when", "cite", "text", "value"):
+            if key not in ("id", "when", "cite", "text", "value", "unit", "kind"):
                 checker.problem(path + (key,), f"未知的键：{key}", f"unknown key {key!r}")
-        if outcome.get("value") is not None and (not isinstance(outcome["value"], str) or outcome["value"] not in types
-                                                 or isinstance(types[outcome["value"]], ListType)):
-            checker.problem(path + ("value",), f"value 须是已计算的名称：{outcome['value']}",
-                            f"value must name an input or a computed value: {outcome['value']!r}")
+        _check_outcome_value(outcome, path, checker, types)
         if not isinstance(outcome.get("id"), str) or outcome["id"] in seen:
             checker.problem(path + ("id",), "outcome 须有唯一的 id", "an outcome needs a unique id")
         seen.add(outcome.get("id") if isinstance(outcome.get("id"), str) else None)
@@ -164,6 +226,24 @@ def _check_outcomes(outcomes, checker, types):
             checker.expr(outcome["when"], path + ("when",), types, ("bool",))
         checker.cite(outcome, path)
         checker.text(outcome.get("text"), path + ("text",), types)
+
+
+def _check_outcome_value(outcome, path, checker, types):
+    """A quantity granted (200 tonnes carried over, 5 points): `value` (a name or an expression)
+    with its `unit` {zh, en}, and `kind` when the quantity is a ceiling or a floor."""
+    value, unit, kind = outcome.get("value"), outcome.get("unit"), outcome.get("kind")
+    if value is None:
+        for key in ("unit", "kind"):
+            if outcome.get(key) is not None:
+                checker.problem(path + (key,), f"没有 value 时不能有 {key}", f"{key} needs a value")
+        return
+    found = checker.expr(value, path + ("value",), types, ("number",))
+    if found == "number" and not is_bilingual(unit):
+        checker.problem(path + ("unit",), "有数量的结果须写明单位 unit {zh, en}（吨、分、元……）",
+                        "an outcome with a quantity states its unit {zh, en} (tonnes, points, yuan…)")
+    if kind is not None and kind not in AMOUNT_KINDS:
+        checker.problem(path + ("kind",), f"kind 须为 {'/'.join(AMOUNT_KINDS)}",
+                        f"kind must be one of {', '.join(AMOUNT_KINDS)}")
 
 
 def _require_valid(spec):
@@ -176,6 +256,7 @@ def _require_valid(spec):
 
 # -- calculate ---------------------------------------------------------------------------
 
+@explain_rule_errors
 def calculate(spec: dict, inputs: dict, *, lang: str = "zh", on=None) -> dict:
     """Run a measure on raw inputs; InputError names the input to fix (see ENGINE_API.md).
 
@@ -210,7 +291,7 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh", on=None) -> dict:
             "from": _iso(application.get("from")), "to": _iso(application.get("to")),
             "text": _pick(application.get("text"), lang)},
         "inputs": {s.id: s.format(values[s.id]) if isinstance(s, ListSpec) else format_value(values[s.id])
-                   for s in specs},
+                   for s in specs if s.id in values},  # an input not asked (its `when`) is not echoed
         "lang": lang,
     }
     if on is not None:
@@ -249,13 +330,23 @@ def _granted_outcomes(run: Run, outcomes: list, lang: str) -> list:
         when = outcome.get("when")
         if when is not None and not run.evaluate_as(when, ("outcomes", i, "when"), ("bool",)):
             continue
-        name = outcome.get("value")
-        value = run.stored(name, run.values.get(name)) if name else None
-        run.record("outcome", name, value if name else True, outcome.get("text"), outcome.get("cite"))
+        source = outcome.get("value")
+        name = source if isinstance(source, str) and source in run.values else None
+        value = None if source is None else run.evaluate_as(source, ("outcomes", i, "value"), ("number",))
+        run.record("outcome", name, value if source is not None else True, outcome.get("text"),
+                   outcome.get("cite"))
         step = run.steps[-1]
         granted.append({"id": outcome["id"], "text": step.text_en if lang == "en" else step.text_zh,
-                        "cite": step.cite, "value": value})
+                        "cite": step.cite, **_outcome_quantity(run, outcome, name, value, lang)})
     return granted
+
+
+def _outcome_quantity(run: Run, outcome: dict, name, value, lang: str) -> dict:
+    """value (exact text), unit (in `lang`) and kind of a granted outcome; all null without one."""
+    if value is None:
+        return {"value": None, "unit": None, "kind": None}
+    return {"value": run.stored(name, value), "unit": _pick(outcome.get("unit"), lang),
+            "kind": outcome.get("kind", "exact")}
 
 
 # -- describe ----------------------------------------------------------------------------

@@ -97,3 +97,23 @@ class SpecProblem:
 
     def __str__(self) -> str:
         return ".".join(str(p) for p in self.path) + ": " + self.message_en
+
+
+class RuleError(SpecError):
+    """A measure's rules failed while calculating (a division by a computed zero, an overflow
+    no input can be blamed for): the measure and the step are named, in both languages."""
+
+    def __init__(self, measure, path: tuple, step_zh: str, step_en: str, cause_zh: str,
+                 cause_en: str):
+        self.measure = measure
+        message_zh = (f"第{measure}项措施无法计算：{step_zh}出错：{cause_zh}。"
+                      "这是该措施计算规则的问题，不是您的输入有误，请向发布方反映。")
+        message_en = (f"Measure {measure} cannot be calculated: {step_en} failed: {cause_en}. "
+                      "This is a fault in the measure's rules, not in your input; "
+                      "please report it to the publisher.")
+        super().__init__(path, message_zh, message_en)
+
+    def to_dict(self) -> dict:
+        return {"code": "rule", "input_id": None, "measure": self.measure,
+                "step": ".".join(str(p) for p in self.path),
+                "message_zh": self.message_zh, "message_en": self.message_en}

@@ -529,3 +529,15 @@ class _Typer:
         value = compile_expression(_segment(self.source, node)).evaluate({})
         if value == 0:
             raise self.error("division_by_zero", node)
+
+
+def divisors(source: str) -> tuple:
+    """The text of every divisor in an expression: right of `/`, and growth()'s base."""
+    expression = compile_expression(source)
+    found = []
+    for node in ast.walk(expression._tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            found.append(_segment(expression.source, node.right))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "growth":
+            found.append(_segment(expression.source, node.args[1]))
+    return tuple(found)

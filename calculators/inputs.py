@@ -4,12 +4,12 @@ Python value) into a checked value, and say what is wrong in both languages."""
 import datetime
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .decimals import SAFE_MAX, format_plain, spec_number
-from .errors import InputError
-from .expr import CONSTANT_NAMES
+from .errors import ExpressionError, InputError
+from .expr import CONSTANT_NAMES, compile_expression
 
 NUMBER_TYPES = {"count": 0, "money": 2, "percent": 10, "number": 10, "energy": 10}  # max places
 NON_NEGATIVE = frozenset({"count", "money", "energy"})
@@ -42,6 +42,12 @@ _MESSAGES = {  # code -> (zh, en); {label} is the input's label, other fields pe
                          '"{label}" cannot be 0 (the calculation divides by it)'),
     "overflow": ("「{label}」数值过大，无法计算", '"{label}" is too large to calculate with'),
     "unknown_input": ("没有名为“{label}”的输入项", 'There is no input called "{label}"'),
+    "bad_character": ("「{label}」含有不能当作数字的字符“{char}”（{code}），数字请只用 0–9",
+                      '"{label}" contains "{char}" ({code}), which is not read as a digit; '
+                      'use the digits 0–9'),
+    "scaled_in_unit": ("「{label}」已以{unit}为单位，请只填数字，不加“万”“亿”",
+                       '"{label}" is already in {unit_en}: enter the number only, '
+                       'without 万 or 亿'),
 }
 # Message keys that report under another public code.
 _CODES = {"too_late": "too_large", "too_early": "too_small", "overflow": "too_large"}
@@ -70,9 +76,15 @@ class InputSpec:
     max: object = None
     choices: tuple = ()
     default: object = None      # raw, parsed like user input when the user gives nothing
+    unit_zh: str | None = None  # a money field's unit when it is not 元 (e.g. 万元)
+    unit_en: str | None = None
+    when: str | None = None     # asked only when this condition on earlier inputs holds
 
     def error(self, key: str, **fields) -> InputError:
         zh, en = _MESSAGES[key]
+        if self.unit_zh:  # "产值（万元）": a figure in 万元 is only right with its unit in view
+            self = replace(self, label_zh=f"{self.label_zh}（{self.unit_zh}）",
+                           label_en=f"{self.label_en} ({self.unit_en})", unit_zh=None)
         if key == "bad_choice" and "options_zh" not in fields:
             fields = {"options_zh": "、".join(c.label_zh for c in self.choices),
                       "options_en": ", ".join(c.label_en for c in self.choices)}
@@ -124,6 +136,12 @@ def read_input_spec(data) -> tuple:
     problems += bound_problems
     spec = InputSpec(str(input_id), kind, label.get("zh") or str(input_id),
                      label.get("en") or str(input_id), low, high, choices, data.get("default"))
+    spec = _with_unit(spec, data.get("unit"))
+    if data.get("when") is not None:
+        if isinstance(data["when"], str):
+            spec = replace(spec, when=data["when"])
+        else:
+            problems.append((("when",), "when 须为条件表达式", "when must be a condition (an expression)"))
     if spec.default is not None:
         try:
             parse_value(spec, spec.default)
@@ -131,6 +149,13 @@ def read_input_spec(data) -> tuple:
             problems.append((("default",), f"默认值无效：{error.message_zh}",
                              f"invalid default: {error.message_en}"))
     return spec, problems
+
+
+def _with_unit(spec: InputSpec, unit) -> InputSpec:
+    """A money field in another unit than 元 (e.g. 万元) carries it, for its messages and 万/亿."""
+    if spec.type != "money" or not is_bilingual(unit) or unit["zh"].strip() == "元":
+        return spec
+    return replace(spec, unit_zh=unit["zh"].strip(), unit_en=unit["en"].strip())
 
 
 def _read_choices(raw) -> tuple:
@@ -184,21 +209,40 @@ def _spec_date(raw):
         return None
 
 
-def _clean_text(raw: str) -> str:
-    # NFKC folds full-width digits and punctuation (１２，０００．５) to ASCII.
-    return unicodedata.normalize("NFKC", raw).strip()
+# Full-width ASCII (１２，０００．５, ％, ｙｅｓ) and the ideographic space, folded to ASCII. Nothing
+# else is folded: NFKC would also turn superscripts and circled numbers into digits (10² → 102).
+_FULL_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+
+def _stray_digit(text: str) -> str | None:
+    """The first character that reads as a digit but is not 0–9 (ASCII or full width)."""
+    for char in text:
+        if char in _DIGITS or char.isascii():
+            continue
+        if unicodedata.category(char) in ("Nd", "Nl", "No") or \
+                any(c.isdigit() for c in unicodedata.normalize("NFKC", char)):
+            return char
+    return None
+
+
+def _clean_text(spec: InputSpec, raw: str) -> str:
+    stray = _stray_digit(raw)
+    if stray is not None:
+        raise spec.error("bad_character", char=stray, code=f"U+{ord(stray):04X}")
+    return raw.translate(_FULL_WIDTH).strip()
 
 
 def parse_value(spec: InputSpec, raw):
     """The checked value (Decimal, date, bool or choice value str) or InputError."""
     if isinstance(raw, str):
-        raw = _clean_text(raw)
+        raw = _clean_text(spec, raw)
     if raw is None or raw == "":
         if spec.default is None:
             raise spec.error("missing")
         raw = spec.default
         if isinstance(raw, str):
-            raw = _clean_text(raw)
+            raw = _clean_text(spec, raw)
     if spec.type in NUMBER_TYPES:
         return _parse_number(spec, raw)
     if spec.type == "date":
@@ -206,6 +250,25 @@ def parse_value(spec: InputSpec, raw):
     if spec.type == "bool":
         return _parse_bool(spec, raw)
     return _parse_choice(spec, raw)
+
+
+_SCALE_WORDS = {"万": 4, "亿": 8}
+
+
+def _money_scale(spec: InputSpec, text: str) -> tuple:
+    """(number text, power of ten) of money as people write it: "3万", "1.2亿元", "86,000元".
+
+    A field in 万元 takes its own unit written out ("3000万元") but not 万/亿 on top of it."""
+    unit = spec.unit_zh or "元"
+    if text.endswith(unit):
+        text = text[:-len(unit)].rstrip()
+        if spec.unit_zh:
+            return text, 0
+    if text[-1:] in _SCALE_WORDS:
+        if spec.unit_zh:
+            raise spec.error("scaled_in_unit", unit=spec.unit_zh, unit_en=spec.unit_en)
+        return text[:-1].rstrip(), _SCALE_WORDS[text[-1]]
+    return text, 0
 
 
 def _parse_number(spec: InputSpec, raw) -> Decimal:
@@ -223,20 +286,26 @@ def _parse_number(spec: InputSpec, raw) -> Decimal:
         raise spec.error("not_a_number")
     if spec.type == "percent" and raw.endswith("%"):
         raw = raw[:-1].rstrip()
+    scale = 0
+    if spec.type == "money":
+        raw, scale = _money_scale(spec, raw)
     match = _NUMBER.match(raw)
     if match is None or not (match.group(2) or match.group(3)):
         raise spec.error("not_a_number")
     sign, whole, fraction = match.group(1), (match.group(2) or "0").replace(",", ""), \
         (match.group(3) or "")
-    if len(whole.lstrip("0")) > _MAX_INTEGER_DIGITS:
+    if len(whole.lstrip("0")) + scale > _MAX_INTEGER_DIGITS:
         raise spec.error("negative" if sign == "-" and spec.type in NON_NEGATIVE else
                          "too_small" if sign == "-" else "too_large",
                          limit=format_plain(spec.min if sign == "-" else spec.max))
     places = NUMBER_TYPES[spec.type]
-    fraction = fraction.rstrip("0") if len(fraction) > places else fraction
-    if len(fraction) > places:
+    fraction = fraction.rstrip("0") if len(fraction) - scale > places else fraction
+    if len(fraction) - scale > places:
         raise spec.error("not_integer" if places == 0 else "too_precise", places=places)
     value = Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+    if scale:  # 1.2亿 is 120000000, written out in full (never 1.2E+8)
+        value = value.scaleb(scale)
+        value = value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
     if value < 0 and spec.type in NON_NEGATIVE:
         raise spec.error("negative")
     if value < spec.min:
@@ -297,4 +366,20 @@ def parse_inputs(specs: list, raw: dict) -> dict:
     for key in raw:
         if key not in known:
             raise unknown_input_error(key)
-    return {spec.id: spec.parse(raw.get(spec.id)) for spec in specs}
+    values = {}
+    for spec in specs:
+        if is_asked(spec, values):
+            values[spec.id] = spec.parse(raw.get(spec.id))
+    return values
+
+
+def is_asked(spec, values: dict) -> bool:
+    """Whether an input applies given the earlier ones: `when` ("growth_entry == 'rate'") holds.
+
+    An input that does not apply is neither required nor read (the form may still send it)."""
+    if spec.when is None:
+        return True
+    try:
+        return compile_expression(spec.when).evaluate(values) is True
+    except ExpressionError:  # it depends on an input that itself does not apply
+        return False

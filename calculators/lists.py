@@ -57,6 +57,7 @@ class ListSpec:
     min_rows: int = DEFAULT_MIN_ROWS
     max_rows: int = DEFAULT_MAX_ROWS
     type: str = "list"
+    when: None = None       # a list is always asked (inputs.is_asked)
 
     def column(self, column_id: str):
         return next((c for c in self.columns if c.id == column_id), None)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .decimals import COMPUTE_MAX, format_fixed, format_plain
 from .errors import ExpressionError, InputError, SpecError
-from .expr import NAME_PATTERN, ListType, compile_expression
+from .expr import NAME_PATTERN, ListType, compile_expression, divisors
 from .inputs import format_value, is_bilingual
 from .lists import Row
 from .trace import TraceStep, fill, placeholders
@@ -88,6 +88,7 @@ class Run:
         self.row_reasons = []                     # (zh, en) of rows an `each` step left out
         self.last_cite = None
         self.scope = None                         # (ListSpec, Row) while an `each` step runs
+        self.at = ()                              # path of the step running (for errors)
 
     # -- values ---------------------------------------------------------------------------
     def evaluate(self, source, path: tuple):
@@ -152,7 +153,7 @@ class Run:
         self.sources[name] = tuple(self.origins(names))
         if isinstance(value, Decimal) and value.copy_abs() > COMPUTE_MAX:
             raise self.blame("overflow", (name,)) or SpecError(
-                (name,), f"{name} 超出可计算范围", f"{name} is out of range")
+                self.at or (name,), f"{name} 超出可计算范围", f"{name} is out of range")
         self.values[name] = value
 
     # -- text -----------------------------------------------------------------------------
@@ -198,6 +199,7 @@ class Run:
         """Run `steps` in order; False as soon as a requirement fails (the rest do not run)."""
         for i, step in enumerate(steps or ()):
             here = path + (i,)
+            self.at = here
             kind, problems = step_kind(step)
             if kind is None or problems:
                 sub, zh, en = problems[0]
@@ -371,6 +373,8 @@ class Checker:
         self.problems = problems      # list of (path, zh, en)
         self.inputs = inputs          # ids of inputs and of list columns: never assigned
         self.outer = None             # inside an `each` step: the names a row may not redefine
+        self.constants = {}           # names whose value is known without inputs (see constant)
+        self.varies = set()           # names set more than once or from inputs
 
     def problem(self, path, zh, en):
         self.problems.append((tuple(path), zh, en))
@@ -389,7 +393,51 @@ class Checker:
             self.problem(path, f"类型应为 {'/'.join(expect)}，实为 {found}：{text}",
                          f"expected {' or '.join(expect)}, found {found}: {text}")
             return None
+        self.check_divisors(text, path)
         return found
+
+    # -- what can be computed without inputs: found by validate, not at run time (13.2) -----
+    def constant(self, source):
+        """The value of an expression of literals and constant names, else None; raises
+        ExpressionError when computing it fails (a division by zero, an overflow)."""
+        text = expression_source(source)
+        try:
+            expression = compile_expression(text)
+        except ExpressionError:
+            return None
+        if not all(n in self.constants for n in expression.names):
+            return None
+        return expression.evaluate(self.constants)
+
+    def check_divisors(self, text, path):
+        for divisor in divisors(text):
+            if not compile_expression(divisor).names:
+                continue  # a literal divisor: the type check already refuses a zero
+            try:
+                value = self.constant(divisor)
+            except ExpressionError:
+                continue  # reported where the divisor is defined
+            if value is not None and value == 0:
+                self.problem(path, f"除数 {divisor} 恒为0：{text}",
+                             f"the divisor {divisor} is always 0: {text}")
+
+    def note_constant(self, name, source, path):
+        """After `let name = source`: remember its value if it needs no input."""
+        if not isinstance(name, str) or name in self.varies:
+            return
+        try:
+            value = None if source is None else self.constant(source)
+        except ExpressionError as error:
+            self.problem(path, error.message_zh, error.message_en)
+            value = None
+        if isinstance(value, Decimal) and value.copy_abs() > COMPUTE_MAX:
+            self.problem(path, f"{name} 超出可计算范围", f"{name} is out of range")
+            value = None
+        if value is None or name in self.constants:
+            self.constants.pop(name, None)
+            self.varies.add(name)
+        else:
+            self.constants[name] = value
 
     def text(self, text, path, types: dict, required: bool = True):
         if text is None and not required:
@@ -455,6 +503,7 @@ class Checker:
         if "money" in step and (step["money"] is not True or kind not in ("number", None)):
             self.problem(path + ("money",), "money 只能是 true，且只用于数值",
                          "money is true, and only for a number")
+        self.note_constant(step["let"], step.get("expr") if kind else None, path + ("expr",))
         types = self.define(step["let"], kind, path + ("let",), types)
         self.cite(step, path)
         self.text(step.get("text"), path + ("text",), types)
@@ -537,7 +586,18 @@ class Checker:
         if not isinstance(name, str) or types.get(name) != "number":
             self.problem(path + (kind,), f"{name} 不是此前计算的数值",
                          f"{name} is not a number defined earlier")
-        self.expr(step.get(key), path + (key,), types, ("number",))
+        if self.expr(step.get(key), path + (key,), types, ("number",)) and kind == "cap":
+            try:
+                limit = self.constant(step.get(key))
+            except ExpressionError:
+                limit = None
+            if limit is not None and limit < 0:
+                self.problem(path + (key,), f"上限为负数（{format_plain(limit)}）：结果将恒为负",
+                             f"the cap is negative ({format_plain(limit)}): the result would "
+                             "always be negative")
+        if isinstance(name, str):
+            self.varies.add(name)
+            self.constants.pop(name, None)
         self.cite(step, path)
         self.text(step.get("text"), path + ("text",), types)
         return types

@@ -331,6 +331,9 @@ def _run_case(loaded: Loaded, i: int, case: dict, spec: dict) -> list[Problem]:
         cell = tuple(p for p in (exc.row, exc.column) if p is not None)  # a list input's cell
         return [loaded.problem((i, "inputs", exc.input_id) + cell, f"golden case '{case['name']}' rejected: {exc.message_en}",
                                f"黄金用例“{case['name']}”的输入被拒绝：{exc.message_zh}")]
+    except calculators.RuleError as exc:  # the rules fail at run time: validate says where
+        return [loaded.problem((i, "inputs"), f"golden case '{case['name']}': {exc.message_en}",
+                               f"黄金用例“{case['name']}”：{exc.message_zh}")]
     problems = []
     expect = case["expect"]
     got = {"eligible": result["eligible"], "amount": result["amount"], "amount_kind": result["amount_kind"],

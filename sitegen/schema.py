@@ -293,6 +293,7 @@ def _input(types: tuple, **extra: Field) -> Obj:
         "max": _opt(Any(nullable=True)),
         "choices": _opt(List(Obj({"value": Str(), "label": Text()}))),
         "default": _opt(Any(nullable=True)),
+        "when": _opt(Str(description="asked only when this condition on earlier inputs holds")),
         **extra,
     })
 

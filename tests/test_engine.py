@@ -222,6 +222,7 @@ def test_outcomes_granted_only_when_condition_holds():
     granted = calculate(spec, {"feb_kwh": "80", "nov_kwh": "100"})
     assert [o["id"] for o in granted["outcomes"]] == ["priority_power", "always"]
     assert granted["outcomes"][0] == {"id": "priority_power", "cite": "1-1", "value": None,
+                                      "unit": None, "kind": None,
                                       "text": "优先保障电力供应（80千瓦时）"}
     assert granted["amount"] is None and granted["currency"] is None
     denied = calculate(spec, {"feb_kwh": "79.99", "nov_kwh": "100"})
@@ -477,7 +478,10 @@ def test_outcome_carries_a_computed_value():
     spec = measure([number("quota", "energy")],
                    [let("carry", "quota * 0.2")], amount=None, kind=None,
                    outcomes=[{"id": "carry", "when": "carry > 0", "cite": "1", "value": "carry",
+                              "unit": T("吨", "tonnes"),
                               "text": T("结转 {carry}", "carry over {carry}")}])
     result = calculate(spec, {"quota": "150"}, lang="en")
-    assert result["outcomes"] == [{"id": "carry", "text": "carry over 30", "cite": "1", "value": "30"}]
+    assert result["outcomes"] == [{"id": "carry", "text": "carry over 30", "cite": "1", "value": "30",
+                                   "unit": "tonnes", "kind": "exact"}]
+    assert calculate(spec, {"quota": "150"})["outcomes"][0]["unit"] == "吨"
     assert any(p.path == ("outcomes", 0, "value") for p in check_measure(dict(spec, outcomes=[dict(spec["outcomes"][0], value="nope")])))

@@ -32,6 +32,8 @@ def test_golden_case(notice, version, measure, case):
             assert result["amount"] is None
         else:
             assert Decimal(result["amount"]) == Decimal(str(expect.amount))
+    if result["amount"] is not None:  # the kind of amount (exact, up to, at least) is asserted
+        assert "amount_kind" in expect, "a golden case with an amount states its amount_kind"
     if "amount_kind" in expect:
         assert result["amount_kind"] == expect.amount_kind
     if "outcomes" in expect:

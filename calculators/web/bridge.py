@@ -6,7 +6,7 @@ the JSON that CPython would serialise, and no PyProxy has to be freed.
 
 import json
 
-from calculators import CalculatorError, InputError, calculate
+from calculators import CalculatorError, InputError, RuleError, calculate
 
 
 def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None = None) -> str:
@@ -17,7 +17,7 @@ def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None =
         spec = json.loads(spec_json)
         inputs = json.loads(inputs_json)
         reply = {"result": calculate(spec, inputs, lang=lang, on=on)}
-    except InputError as exc:
+    except (InputError, RuleError) as exc:  # RuleError: the measure and step, in words
         reply = {"error": exc.to_dict()}
     except CalculatorError as exc:  # a bad spec: a build bug, reported rather than hidden
         reply = {"error": _internal("spec", exc)}

@@ -234,6 +234,7 @@
     const failureText = (error) => {
       if (error.code === "timeout") return t.timeout;
       if (error.code === "unsupported") return t.unsupported;
+      if (error.code === "rule") return lang === "en" ? error.message_en : error.message_zh; // names measure and step
       return t.failed + (lang === "en" ? error.message_en : error.message_zh);
     };
 
@@ -379,7 +380,12 @@
     if (res.eligible && res.outcomes && res.outcomes.length) {
       parts.push(el("p", { class: "zc-calc__label" }, t.outcomes));
       parts.push(el("ul", { class: "zc-calc__outcomes" },
-        ...res.outcomes.map((o) => el("li", { "data-outcome": o.id }, o.text, " ", cite(o.cite, t)))));
+        ...res.outcomes.map((o) => el("li", { "data-outcome": o.id }, o.text,
+          // the quantity granted with its unit ("200 吨", "up to 20 GB per month"); exact digits
+          o.value === null || o.value === undefined ? "" : el("span", { class: "zc-calc__quantity", "data-value": o.value },
+            (t === TEXT.en ? ": " : "：") + ({ up_to: t === TEXT.en ? "up to " : "最高", at_least: t === TEXT.en ? "at least " : "不低于" }[o.kind] || "")
+            + groupDigits(o.value) + (o.unit ? (t === TEXT.en ? " " : "") + o.unit : "")),
+          " ", cite(o.cite, t)))));
     }
     if (!res.eligible && res.reasons && res.reasons.length) {
       parts.push(el("p", { class: "zc-calc__label" }, t.reasons));
