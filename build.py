@@ -227,11 +227,37 @@ def _manifest_path() -> Path:
     return Path(os.environ.get("ZHENGCE_MANIFEST", ROOT / "archive" / "manifest.json"))
 
 
-def _build_checked(corpus, out: Path, day: dt.date) -> dict:
+def _releases_dir() -> Path | None:
+    """Where the latest release's manifest is looked for (none for a manifest of one's own)."""
+    if "ZHENGCE_RELEASES" in os.environ:
+        return Path(os.environ["ZHENGCE_RELEASES"])
+    return None if "ZHENGCE_MANIFEST" in os.environ else ROOT / "releases"
+
+
+def _load_archive(out: Path):
+    """The manifest, checked: chain intact, and an extension of the one carried by the site being
+    replaced and by the latest release."""
+    from sitegen import archive
+    name = str(_manifest_path())
+    try:
+        manifest = archive.load_manifest(_manifest_path())
+        references = [r for r in (archive.site_reference(out), archive.release_reference(_releases_dir()))
+                      if r is not None]
+    except archive.ArchiveError as failed:
+        raise ValidationFailed(failed.problems) from None
+    problems = archive.check_manifest(manifest, name, references)
+    if problems:
+        raise ValidationFailed(problems)
+    return manifest
+
+
+def _build_checked(corpus, out: Path, day: dt.date, record=None) -> dict:
     """Build into a staging folder, check the archive, and only then replace `out`.
 
-    A published version whose content or page text changed fails the build, and the previous
-    site stays as it was.
+    A manifest that is unreadable, broken or shorter than the last built site's or release's, or
+    a published version whose content or page text changed without an entry authorising it, fails
+    the build, and the previous site stays as it was. `record(manifest, staging)` (publish) may
+    append entries first. The built site carries the manifest (`data/archive-manifest.json`).
     """
     import shutil
     import tempfile
@@ -239,19 +265,29 @@ def _build_checked(corpus, out: Path, day: dt.date) -> dict:
     from sitegen import archive
     from sitegen.site import build_site, replace_dir
 
-    manifest = archive.load_manifest(_manifest_path())
-    problems = archive.check_content(corpus, manifest)
-    if problems:
-        raise ValidationFailed(problems)
     out = out.resolve()
+    manifest = _load_archive(out)
+    if record is None:
+        problems = archive.check_content(corpus, manifest, manifest_name=str(_manifest_path()))
+        if problems:
+            raise ValidationFailed(problems)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging_parent = Path(tempfile.mkdtemp(prefix=f".{out.name}-stage-", dir=out.parent))
     try:
         staging = staging_parent / "site"
         build_site(corpus, staging, build_date=day)
-        problems = archive.check_pages(manifest, staging)
+        if record is not None:
+            try:
+                record(manifest, staging)
+            except archive.ArchiveError as failed:
+                raise ValidationFailed(failed.problems) from None
+        problems = archive.check_content(corpus, manifest, manifest_name=str(_manifest_path()))
+        problems += archive.check_pages(manifest, staging)
         if problems:
             raise ValidationFailed(problems)
+        if record is not None:  # saved before the site is replaced: a site is never ahead of the manifest
+            archive.save_manifest(_manifest_path(), manifest)
+        archive.save_manifest(staging / archive.SITE_COPY, manifest)
         replace_dir(staging, out)
     finally:
         shutil.rmtree(staging_parent, ignore_errors=True)
@@ -266,15 +302,19 @@ def cmd_build(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    """Build, then record every version not yet published in archive/manifest.json."""
+    """Build, then append to archive/manifest.json an entry for every new version, every new
+    erratum and (with --reason) every page whose rendering changed."""
     from sitegen import archive
     corpus = _corpus(run_cases=True)
     day = _today(args)
-    manifest = _build_checked(corpus, Path(args.out), day)
-    added = archive.publish(corpus, manifest, Path(args.out), on=day)
-    archive.save_manifest(_manifest_path(), manifest)
-    for notice_id, number in added:
-        print(f"published {notice_id} v{number} on {day}", file=sys.stderr)
+    added = []
+
+    def record(manifest, staging):
+        added.extend(archive.publish(corpus, manifest, staging, on=day, reason=args.reason))
+
+    _build_checked(corpus, Path(args.out), day, record)
+    for entry in added:
+        print(f"{entry['kind']}: {entry['notice']} v{entry['version']} on {day}", file=sys.stderr)
     if not added:
         print("nothing new to publish", file=sys.stderr)
     return 0
@@ -291,10 +331,11 @@ def cmd_release(args) -> int:
     with tempfile.TemporaryDirectory(prefix="zhengce-release-") as tmp:
         site = Path(tmp) / "site"
         manifest = _build_checked(corpus, site, day)
-        listing = {"date": day.isoformat(), "versions": [
+        entries = manifest["entries"]
+        listing = {"date": day.isoformat(), "archive_head": entries[-1]["sha256"] if entries else archive.GENESIS,
+                   "versions": [
             {"notice": n.id, "version": v.version, "content_sha256": archive.content_digest(v),
-             "published": next((e["published"] for e in manifest["versions"]
-                                if (e["notice"], e["version"]) == (n.id, v.version)), None)}
+             "published": archive.first_published(manifest, n.id, v.version)}
             for n in corpus.notices for v in n.versions]}
         out = Path(args.out) / f"zhengce-{day.isoformat()}.tar.gz"
         write_release(site, out, day=day,
@@ -360,6 +401,9 @@ def main(argv=None) -> int:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--out", default=str(out))
         p.add_argument("--date", help=f"{date_help} (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
+        if name == "publish":
+            p.add_argument("--reason", help="why published pages read differently while their content did not change "
+                                            "(recorded in the manifest)")
 
     p = sub.add_parser("serve", help="build, then serve the site on http://127.0.0.1:8000")
     p.add_argument("--site", default=str(ROOT / "site"))

@@ -213,6 +213,8 @@ class Renderer:
         toc += [(f"att-{a.id}", ctx["tx"](a.label) or ctx["tx"](a.title)) for a in version.attachments or ()]
         if version.annotations:
             toc.append(("annotations", ui("annotations", lang)))
+        if version.errata:
+            toc.append(("errata", ui("errata", lang)))
         return Page(url=url, lang=lang, title=version.title[lang], body=self.render("notice.html", ctx),
                     alt=other, toc=tuple(toc), indexed=is_latest and number is None,
                     description=" · ".join(x for x in (version.doc_number, ctx["join"](version.issuers)) if x))

@@ -354,6 +354,15 @@ ANNOTATION = Obj({
     "text": Text(),
 })
 
+ERRATUM = Obj({
+    "date": Date(description="the day the correction was made"),
+    "target": _opt(Id(nullable=True, description="the clause, section or attachment corrected (none: the notice)")),
+    "field": Str(description="what was corrected, e.g. text, title, preamble[0], readings[1].text"),
+    "before": Str(description="the English as published"),
+    "after": Str(description="the English as corrected"),
+    "text": Text(description="why, in both languages"),
+})
+
 RELATION = Obj({
     "id": Id(),
     "kind": Enum("exclusive"),
@@ -373,6 +382,7 @@ NOTICE = Obj({
     "title": Text(),
     "short_title": _opt(Text(nullable=True)),
     "doc_number": Str(nullable=True, description="发文字号"),
+    "doc_number_en": _opt(Str(nullable=True, description="发文字号 romanised, e.g. Sheng Ren She Fa [2024] No. 5")),
     "index_no": _opt(Str(nullable=True, description="索引号")),
     "category": _opt(Text(nullable=True, description="分类")),
     "masthead": _opt(Text(nullable=True, description="版头")),
@@ -397,6 +407,7 @@ NOTICE = Obj({
     "printed_by": _opt(Text(nullable=True)),
     "relations": _opt(List(RELATION)),
     "annotations": _opt(List(ANNOTATION)),
+    "errata": _opt(List(ERRATUM, description="corrections of the English after publication (never of the Chinese)")),
     "relates": _opt(List(Obj({"kind": Enum("supersedes", "amends", "extends", "repeals"),
                               "notice": Id(), "version": _opt(Int(minimum=1)),
                               "date": _opt(Date(nullable=True)), "text": _opt(Text(nullable=True))}))),
