@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import calculators  # noqa: E402
 from sitegen import lifecycle  # noqa: E402
 from sitegen.readers import ValidationFailed, load_policies  # noqa: E402
+from sitegen.labels import clause_labels  # noqa: E402
 from sitegen.model import thaw  # noqa: E402
 from sitegen.specs import measure_spec  # noqa: E402
 
@@ -142,11 +143,19 @@ def cmd_calc(args) -> int:
     except calculators.InputError as exc:
         return _input_error(exc, args.lang)
     result["relations"] = _relations_of(version, str(measure.id))
+    labels = clause_labels(version)
+    result["cite_labels"] = {cid: label[args.lang] for cid, label in labels.items()
+                             if cid in _cited(result)}
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     _print_result(result, args.lang)
     return 0
+
+
+def _cited(result: dict) -> set[str]:
+    return {str(x["cite"]) for key in ("steps", "outcomes", "relations") for x in result.get(key) or ()
+            if x.get("cite") is not None}
 
 
 def _relations_of(version, measure_id: str) -> list[dict]:
@@ -191,6 +200,10 @@ def cmd_compare(args) -> int:
 
 def _print_result(result: dict, lang: str) -> None:
     zh = lang == "zh"
+    labels = result.get("cite_labels") or {}
+
+    def cite(x) -> str:   # the clause as the document numbers it, never its internal id
+        return labels.get(str(x["cite"]), str(x["cite"]))
     kind = {"exact": "", "up_to": "最高 " if zh else "up to ", "at_least": "不低于 " if zh else "at least "}
     if not result["eligible"]:
         print("不符合条件：" if zh else "Not eligible:")
@@ -199,12 +212,12 @@ def _print_result(result: dict, lang: str) -> None:
     elif result["amount"] is not None:
         print(("金额：" if zh else "Amount: ") + kind.get(result["amount_kind"], "") + f"{result['amount']} {result['currency']}")
     for outcome in result["outcomes"]:
-        print(("获得：" if zh else "Granted: ") + outcome["text"] + f"  [{outcome['cite']}]")
+        print(("获得：" if zh else "Granted: ") + outcome["text"] + f"  [{cite(outcome)}]")
     print("步骤：" if zh else "Steps:")
     for step in result["steps"]:
-        print(f"  [{step['cite']}] {step['text']}")
+        print(f"  [{cite(step)}] {step['text']}")
     for rel in result.get("relations") or ():
-        print(("关系：" if zh else "Relation: ") + rel["text"][lang] + f"  [{rel['cite']}]")
+        print(("关系：" if zh else "Relation: ") + rel["text"][lang] + f"  [{cite(rel)}]")
     for reading in result["readings"]:
         print(("解读" if zh else "Reading") + f" «{reading['quote']}»: {reading['text']}")
 

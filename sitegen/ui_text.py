@@ -34,6 +34,7 @@ UI = {
     "versions": {"zh": "历次版本", "en": "Versions"},
     "latest": {"zh": "最新", "en": "latest"},
     "source": {"zh": "来源", "en": "Source"},
+    "source_text": {"zh": "{doc}原文（收录时的文本）", "en": "The source text of {doc}, as received"},
     "addressees": {"zh": "主送机关", "en": "Addressed to"},
     "not_given": {"zh": "原文未载明", "en": "not given in the source"},
     "open_ended": {"zh": "未载明截止日期", "en": "no end date stated"},
