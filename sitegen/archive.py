@@ -4,8 +4,8 @@
 (notice, version):
 
 - `publish`: the version was published on `date`;
-- `erratum`: its English was corrected by the errata listed in its YAML (`errata:`); the Chinese
-  (`source_sha256`, every field but the English ones) is unchanged;
+- `erratum`: its English (or an editorial note) was corrected by the errata listed in its YAML
+  (`errata:`); everything else (`source_sha256`: the Chinese text, dates, measures) is unchanged;
 - `presentation`: its pages changed because the site renders them differently (`reason` says
   how); its content is unchanged.
 
@@ -59,14 +59,15 @@ def content_digest(version) -> str:
 def _without_english(value):
     if isinstance(value, dict):
         return {k: _without_english(v) for k, v in value.items()
-                if k != "en" and not k.endswith("_en") and k != "errata"}
+                if k not in ("en", "errata", "annotations") and not k.endswith("_en")}
     if isinstance(value, list):
         return [_without_english(v) for v in value]
     return value
 
 
 def source_digest(version) -> str:
-    """sha256 of everything but the English (and the errata about it): the part no erratum may touch."""
+    """sha256 of everything but the English, the editorial notes (annotations) and the errata: the
+    part no erratum may touch (the Chinese of the source, dates, measures and their rules)."""
     return hashlib.sha256(_canonical(_without_english(thaw(version.data)))).hexdigest()
 
 
