@@ -143,6 +143,10 @@ def cmd_calc(args) -> int:
     except calculators.InputError as exc:
         return _input_error(exc, args.lang)
     result["relations"] = _relations_of(version, str(measure.id))
+    if args.lang == "en":   # the quoted Chinese words with their English gloss
+        glosses = {r.quote: r.quote_en for r in measure.readings or () if r.quote_en}
+        for reading in result.get("readings") or ():
+            reading["quote_en"] = glosses.get(reading["quote"])
     labels = clause_labels(version)
     result["cite_labels"] = {cid: label[args.lang] for cid, label in labels.items()
                              if cid in _cited(result)}
@@ -219,7 +223,8 @@ def _print_result(result: dict, lang: str) -> None:
     for rel in result.get("relations") or ():
         print(("关系：" if zh else "Relation: ") + rel["text"][lang] + f"  [{cite(rel)}]")
     for reading in result["readings"]:
-        print(("解读" if zh else "Reading") + f" «{reading['quote']}»: {reading['text']}")
+        gloss = f" (“{reading['quote_en']}”)" if reading.get("quote_en") else ""
+        print(("解读" if zh else "Reading") + f" «{reading['quote']}»{gloss}: {reading['text']}")
 
 
 def cmd_text(args) -> int:

@@ -58,7 +58,8 @@ def content_digest(version) -> str:
 
 def _without_english(value):
     if isinstance(value, dict):
-        return {k: _without_english(v) for k, v in value.items()
+        return {k: ([{"quote": r.get("quote")} for r in v] if k == "readings" else _without_english(v))
+                for k, v in value.items()
                 if k not in ("en", "errata", "annotations") and not k.endswith("_en")}
     if isinstance(value, list):
         return [_without_english(v) for v in value]
@@ -66,8 +67,9 @@ def _without_english(value):
 
 
 def source_digest(version) -> str:
-    """sha256 of everything but the English, the editorial notes (annotations) and the errata: the
-    part no erratum may touch (the Chinese of the source, dates, measures and their rules)."""
+    """sha256 of everything but the English and the editorial prose (notes, the explanation of a
+    reading) and the errata: the part no erratum may touch (the Chinese of the source, the words a
+    reading quotes, dates, measures and their rules)."""
     return hashlib.sha256(_canonical(_without_english(thaw(version.data)))).hexdigest()
 
 

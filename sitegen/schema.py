@@ -294,7 +294,8 @@ INPUT = Obj({
     "default": _opt(Any(nullable=True)),
 })
 
-READING = Obj({"quote": Str(), "text": Text()})
+READING = Obj({"quote": Str(), "quote_en": _opt(Str(nullable=True, description="the quoted words in English (a gloss)")),
+               "text": Text()})
 
 MEASURE = Obj({
     "id": Id(),

@@ -204,3 +204,20 @@ def test_english_pages_are_in_english(site, corpus):
         for m in CJK.finditer(text):
             problems.append(f"{page.relative_to(site)}: …{text[max(0, m.start() - 40):m.end() + 20]}…")
     assert problems == [], f"{len(problems)} Chinese characters on English pages:\n" + "\n".join(problems[:40])
+
+
+def test_every_reading_glosses_its_quote(corpus, site):
+    """«10人及以上» never stands alone on an English page: each quote carries its English gloss."""
+    missing = [(n.id, str(m.id), r.quote) for n in corpus.notices for v in n.versions
+               for _, m in v.measures() for r in m.readings or () if not r.quote_en]
+    assert missing == []
+    page = (site / "en" / "n" / "shengsi-2024" / "index.html").read_text(encoding="utf-8")
+    assert '<q lang="zh-CN">10人及以上</q> (“10 people or more”)' in page
+    args = next(a for n, c, a in golden_runs(corpus) if n.id == "shengsi-2024" and str(c["measure"]) == "7")
+    assert "«10人及以上» (“10 people or more”)" in calc(*args, "--lang", "en")
+
+
+def test_no_english_words_inside_chinese_prose(site):
+    for page in notice_pages(site, "zh"):
+        text, _ = page_text(page)
+        assert not re.search(r"（[A-Za-z ]+）", text), page
