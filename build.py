@@ -192,6 +192,7 @@ def cmd_compare(args) -> int:
         own = {i["id"] for i in spec.get("inputs") or []}
         try:
             results.append(calculators.calculate(spec, {k: v for k, v in inputs.items() if k in own}, lang=args.lang))
+            results[-1]["title"] = measure.title[args.lang]   # named by its title, not its id
         except calculators.InputError as exc:
             return _input_error(exc, args.lang, f"measure {measure_id}: ")
     combined = calculators.combine(results, thaw(relation), lang=args.lang)

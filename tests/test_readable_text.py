@@ -56,7 +56,8 @@ def internal_ids(version) -> set[str]:
 
 
 def found_ids(text: str, ids: set[str]) -> list[str]:
-    hits = [i for i in ids if re.search(rf"(?<![\w./#-]){re.escape(i)}(?![\w-])", text)]
+    # ASCII boundaries: "第a1-1-2条" must count (a CJK character is a word character to \w)
+    hits = [i for i in ids if re.search(rf"(?<![A-Za-z0-9_./#-]){re.escape(i)}(?![A-Za-z0-9_-])", text)]
     return sorted(hits) + SOURCE_FILE.findall(text)
 
 
@@ -221,3 +222,29 @@ def test_no_english_words_inside_chinese_prose(site):
     for page in notice_pages(site, "zh"):
         text, _ = page_text(page)
         assert not re.search(r"（[A-Za-z ]+）", text), page
+
+
+def test_compare_names_measures_by_title(corpus, monkeypatch):
+    monkeypatch.setattr(build, "_corpus", lambda run_cases=False: corpus)
+    compared = 0
+    for notice in corpus.notices:
+        version = notice.latest
+        for relation in version.relations or ():
+            if relation.measures == "*":
+                continue
+            members = [str(m) for m in relation.measures]
+            args = []
+            for measure_id in members:
+                case = next((c for c in notice.cases if str(c["measure"]) == measure_id
+                             and c["expect"]["eligible"]), None)
+                if case is None:
+                    break
+                args += next(a for n, c, a in golden_runs(corpus) if c is case)[2:]
+            else:
+                for lang in ("zh", "en"):
+                    out = io.StringIO()
+                    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                        assert build.main(["compare", notice.id, relation.id, *args, "--lang", lang]) == 0
+                    assert found_ids(out.getvalue(), internal_ids(version)) == [], out.getvalue()
+                    compared += 1
+    assert compared >= 2
