@@ -86,10 +86,10 @@ def _sections(sections, lang):
             number = clause_number(clause, lang)
             sep = " " if (lang == "en" and number) else ""
             out.append(f"{number}{sep}{clause.text[lang]}")
-            if clause.units_text:
+            if clause.units_text and (lang == "zh" or not clause.units):
                 out.append(clause.units_text[lang])
-            elif clause.units:
-                names = [("△" if lang == "zh" and u.lead else "") + u.name[lang] + (" (lead)" if lang == "en" and u.lead else "")
+            elif clause.units:   # English: one lead-unit form for every notice
+                names = [("△" if lang == "zh" and u.lead else "") + u.name[lang] + (" (lead unit)" if lang == "en" and u.lead else "")
                          for u in clause.units]
                 prefix = "责任单位：" if lang == "zh" else "Responsible units: "
                 out.append(prefix + ("、".join(names) if lang == "zh" else "; ".join(names)))
