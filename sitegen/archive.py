@@ -38,6 +38,7 @@ KINDS = ("publish", "erratum", "presentation")
 _COMMON = {"kind": str, "notice": str, "version": int, "date": str, "content_sha256": str,
            "source_sha256": str, "pages": dict, "errata": int, "prev": str, "sha256": str}
 _EXTRA = {"publish": {"stage": str}, "erratum": {"errata_sha256": str}, "presentation": {"reason": str}}
+_OPTIONAL = {"erratum": {"reason": str}}      # a rendering change published together with the errata
 
 
 class ArchiveError(Exception):
@@ -141,8 +142,11 @@ def check_shape(data, name: str) -> list[Problem]:
                                  f"kind 须为 {'、'.join(KINDS)} 之一"))
             continue
         wanted = {**_COMMON, **_EXTRA[kind]}
-        for key, typ in wanted.items():
+        optional = _OPTIONAL.get(kind, {})
+        for key, typ in {**wanted, **optional}.items():
             value = entry.get(key)
+            if key in optional and key not in entry:
+                continue
             if key not in entry:
                 problems.append(_bad(name, None, f"{where}.{key}", f"entry {i + 1} has no {key}",
                                      f"第 {i + 1} 条缺少 {key}"))
@@ -156,7 +160,7 @@ def check_shape(data, name: str) -> list[Problem]:
             elif key == "pages" and not all(isinstance(d, str) and HEX64.fullmatch(d) for d in value.values()):
                 problems.append(_bad(name, None, f"{where}.pages", f"entry {i + 1}: every page needs its sha256 digest",
                                      f"第 {i + 1} 条：每个页面都须有 sha256 摘要"))
-        for key in set(entry) - set(wanted):
+        for key in set(entry) - set(wanted) - set(optional):
             problems.append(_bad(name, None, f"{where}.{key}", f"entry {i + 1}: unknown field {key}",
                                  f"第 {i + 1} 条：未知字段 {key}"))
     return problems
@@ -393,7 +397,8 @@ def publish(corpus, manifest: dict, site_dir: Path, *, on: dt.date, reason: str 
                     problems.append(_content_problem(notice, version, entry, f"{notice.id} v{version.version}",
                                                      first_published(manifest, *key)))
                 else:
-                    added.append(append(manifest, {"kind": "erratum", **base,
+                    extra = {"reason": reason} if reason and base["pages"] != entry["pages"] else {}
+                    added.append(append(manifest, {"kind": "erratum", **base, **extra,
                                                    "errata_sha256": errata_digest(version.errata)}))
             elif base["pages"] != entry["pages"]:
                 if not reason:
