@@ -217,24 +217,47 @@ def check_chain(manifest: dict, name: str) -> list[Problem]:
     return problems
 
 
+def _payload(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k not in ("prev", "sha256")}
+
+
 def compare_with(reference: dict, manifest: dict, name: str, reference_name: str) -> list[Problem]:
-    """Problems where `manifest` is not `reference` with entries appended."""
+    """Problems where `manifest` is not `reference` with entries appended: each entry the
+    reference holds that is gone ("removed") or changed ("altered", naming the fields)."""
     problems = []
     current = manifest["entries"]
+    payloads = [_payload(e) for e in current]
+    matched = set()
     for i, old in enumerate(reference["entries"]):
-        if i >= len(current):
+        if i < len(current) and current[i] == old:
+            matched.add(i)
+            continue
+        if _payload(old) in payloads:   # still there, but moved or re-chained: reported below
+            matched.add(payloads.index(_payload(old)))
+            continue
+        key = (old.get("kind"), old.get("notice"), old.get("version"))
+        same = [j for j, e in enumerate(current) if (e.get("kind"), e.get("notice"), e.get("version")) == key
+                and j not in matched and _payload(e) not in [_payload(r) for r in reference["entries"]]]
+        if not same:
             problems.append(_bad(name, None, f"entries[{i}]",
                                  f"{describe(old, i)}, recorded in {reference_name}, was removed: entries are never removed",
                                  f"{_describe_zh(old, i)}（见 {reference_name}）被删除：条目不得删除"))
             continue
-        new = current[i]
-        if new == old:
-            continue
+        new = current[same[0]]
+        matched.add(same[0])
         changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k) and k not in ("sha256", "prev"))
-        what = "; ".join(f"{k} was {_short(old.get(k))}, now {_short(new.get(k))}" for k in changed) or "its chain digests changed"
+        what = "; ".join(f"{k} was {_short(old.get(k))}, now {_short(new.get(k))}" for k in changed)
         problems.append(_bad(name, None, f"entries[{i}]",
                              f"{describe(old, i)}, recorded in {reference_name}, was altered: {what}",
                              f"{_describe_zh(old, i)}（见 {reference_name}）被修改：{what}"))
+    if not problems:
+        for i, old in enumerate(reference["entries"]):
+            if i >= len(current) or current[i] != old:
+                problems.append(_bad(name, None, f"entries[{i}]",
+                                     f"the entries from {describe(old, i)} on were reordered or re-chained since "
+                                     f"{reference_name}: entries are only ever appended",
+                                     f"自{_describe_zh(old, i)}起的条目与 {reference_name} 相比被调换或重新链接：条目只能追加"))
+                break
     return problems
 
 

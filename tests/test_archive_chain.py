@@ -276,3 +276,21 @@ def test_a_rendering_change_needs_a_reason(published, monkeypatch):
     kinds = [(e["kind"], e.get("reason")) for e in manifest(published)["entries"][3:]]
     assert kinds == [("presentation", "titles carry a section sign")] * 3
     assert cli(published, "build")[0] == 0
+
+
+def test_a_middle_entry_removed_and_rechained_is_named_alone(published):
+    data = manifest(published)
+    del data["entries"][0]
+    write_manifest(published, rechain(data))
+    code, err = cli(published, "build")
+    assert code == 1
+    assert "entry 1 (publish demo-bus v1 on 2024-03-01)" in err and err.count("was removed") == 1
+    assert "was altered" not in err
+
+
+def test_reordered_entries_are_refused(published):
+    data = manifest(published)
+    data["entries"][0], data["entries"][1] = data["entries"][1], data["entries"][0]
+    write_manifest(published, rechain(data))
+    code, err = cli(published, "build")
+    assert code == 1 and "were reordered or re-chained since" in err
