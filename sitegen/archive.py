@@ -304,8 +304,11 @@ def release_reference(releases: Path) -> tuple[dict, str] | None:
     name = f"{latest}:{SITE_COPY}"
     try:
         with tarfile.open(latest) as tar:
-            data = tar.extractfile(member).read()
-    except (OSError, KeyError, AttributeError, tarfile.TarError) as exc:
+            try:
+                data = tar.extractfile(member).read()
+            except KeyError:        # a release made before manifests were chained carries none
+                return None
+    except (OSError, AttributeError, tarfile.TarError) as exc:
         raise ArchiveError([_bad(str(latest), None, "", f"cannot read the archive manifest of this release: {exc}",
                                  f"无法读取该发布包中的存档清单：{exc}")]) from None
     try:

@@ -294,3 +294,10 @@ def test_reordered_entries_are_refused(published):
     write_manifest(published, rechain(data))
     code, err = cli(published, "build")
     assert code == 1 and "were reordered or re-chained since" in err
+
+
+def test_an_unreadable_release_is_reported(published):
+    (published / "releases").mkdir()
+    (published / "releases" / f"zhengce-{DAY}.tar.gz").write_bytes(b"not a tar file")
+    code, err = cli(published, "build")
+    assert code == 1 and f"zhengce-{DAY}.tar.gz" in err and "cannot read the archive manifest" in err
