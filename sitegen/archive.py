@@ -4,14 +4,15 @@
 (notice, version):
 
 - `publish`: the version was published on `date`;
-- `erratum`: its English (or an editorial note) was corrected by the errata listed in its YAML
-  (`errata:`); everything else (`source_sha256`: the Chinese text, dates, measures) is unchanged;
+- `erratum`: its English, an editorial note or the encoding of a measure was corrected, as the
+  errata listed in its YAML (`errata:`) say; the notice as issued (`source_sha256`: the Chinese
+  text, numbers, dates, structure) is unchanged;
 - `presentation`: its pages changed because the site renders them differently (`reason` says
   how); its content is unchanged.
 
 Every entry carries the digests then authorised: `content_sha256` (the validated data as canonical
-JSON — comments and formatting in the YAML may change, no fact may), `source_sha256` (the same
-without English), and `pages` (the notice content of its permanent pages). Each entry holds the
+JSON — comments and formatting in the YAML may change, no fact may), `source_sha256` (the notice
+as issued: without the English, the editorial notes and the measures' encoding), and `pages` (the notice content of its permanent pages). Each entry holds the
 digest of the one before (`prev`) and its own (`sha256`), so editing or removing an entry breaks
 the chain, and the build compares the chain with the one carried by the last built site
 (`data/archive-manifest.json`) and by the latest release: those must be a prefix of it.
@@ -57,20 +58,22 @@ def content_digest(version) -> str:
     return hashlib.sha256(_canonical(thaw(version.data))).hexdigest()
 
 
+_NOT_SOURCE = ("en", "errata", "annotations", "measures")
+
+
 def _without_english(value):
     if isinstance(value, dict):
-        return {k: ([{"quote": r.get("quote")} for r in v] if k == "readings" else _without_english(v))
-                for k, v in value.items()
-                if k not in ("en", "errata", "annotations") and not k.endswith("_en")}
+        return {k: _without_english(v) for k, v in value.items()
+                if k not in _NOT_SOURCE and not k.endswith("_en")}
     if isinstance(value, list):
         return [_without_english(v) for v in value]
     return value
 
 
 def source_digest(version) -> str:
-    """sha256 of everything but the English and the editorial prose (notes, the explanation of a
-    reading) and the errata: the part no erratum may touch (the Chinese of the source, the words a
-    reading quotes, dates, measures and their rules)."""
+    """sha256 of the notice as the issuer wrote it: everything but the English, our editorial notes,
+    our encoding of the measures (inputs, rules, readings) and the errata. No erratum may touch it
+    (the Chinese text, numbers, dates, structure): that takes a new version."""
     return hashlib.sha256(_canonical(_without_english(thaw(version.data)))).hexdigest()
 
 
@@ -346,7 +349,7 @@ def check_content(corpus, manifest: dict, *, manifest_name: str = "archive/manif
 
 
 def _content_change(version, entry) -> str:
-    """How a published version's content changed: "source" (beyond its English: never allowed),
+    """How a published version's content changed: "source" (the notice as issued: never allowed),
     "errata" (English changed without a new erratum) or "erratum" (recordable by publish)."""
     if source_digest(version) != entry["source_sha256"]:
         return "source"
@@ -364,13 +367,14 @@ def _content_problem(notice, version, entry, where, published) -> Problem:
     nxt = len(notice.versions) + 1
     change = _content_change(version, entry)
     if change == "source":
-        return Problem(file, 1, "", f"{since}, beyond its English: restore it and publish the correction as a new "
-                                    f"version (v{nxt}.yaml)",
-                       f"{since_zh}（不只是英文）：请恢复原文件，并以新版本（v{nxt}.yaml）发布更正")
+        return Problem(file, 1, "", f"{since}, in the notice as issued (its Chinese text, numbers, dates or "
+                                    f"structure): restore it and publish the correction as a new version (v{nxt}.yaml)",
+                       f"{since_zh}（涉及通知原文：中文文本、数字、日期或结构）：请恢复原文件，并以新版本"
+                       f"（v{nxt}.yaml）发布更正")
     if change == "errata":
-        return Problem(file, 1, "errata", f"{since}: a correction of the English needs a new entry under errata: "
+        return Problem(file, 1, "errata", f"{since}: a correction needs a new entry under errata: "
                                           "(date, where, what changed), and earlier errata never change",
-                       f"{since_zh}：英文更正须在 errata: 下新增一条（日期、位置、改动），已有的勘误不得修改")
+                       f"{since_zh}：更正须在 errata: 下新增一条（日期、位置、改动），已有的勘误不得修改")
     return Problem(file, 1, "errata", f"{since}: record the new errata with `python build.py publish`",
                    f"{since_zh}：请运行 `python build.py publish` 记录新的勘误")
 

@@ -64,9 +64,10 @@ UI = {
     "printed_by": {"zh": "印发", "en": "Printed by"},
     "signatories": {"zh": "署名", "en": "Signed by"},
     "annotations": {"zh": "编者注", "en": "Editorial notes"},
-    "errata": {"zh": "英文译文勘误", "en": "Corrections to the English"},
-    "errata_intro": {"zh": "以下为发布后对英文译文所作的更正；中文原文未作任何改动。",
-                     "en": "The English was corrected after publication as listed here; the Chinese text is unchanged."},
+    "errata": {"zh": "勘误", "en": "Corrections"},
+    "errata_intro": {"zh": "以下为发布后所作的更正（英文译文、编者注或计算规则的编码）；通知中文原文未作任何改动。",
+                     "en": "Corrected after publication as listed here (the English, an editorial note or the "
+                           "encoding of a calculation); the Chinese text of the notice is unchanged."},
     "erratum_was": {"zh": "原译", "en": "was"},
     "erratum_now": {"zh": "现译", "en": "now"},
     "whole_notice": {"zh": "全文", "en": "the notice"},

@@ -245,7 +245,7 @@ def test_an_erratum_cannot_change_the_chinese(published):
         (published / "policies" / "demo-bus" / "v1.yaml").read_text(encoding="utf-8") + ERRATUM, encoding="utf-8")
     code, err = cli(published, "publish")
     assert code == 1
-    assert "beyond its English" in err and "v3.yaml" in err
+    assert "in the notice as issued" in err and "v3.yaml" in err
 
 
 def test_an_earlier_erratum_never_changes(published):
@@ -301,3 +301,16 @@ def test_an_unreadable_release_is_reported(published):
     (published / "releases" / f"zhengce-{DAY}.tar.gz").write_bytes(b"not a tar file")
     code, err = cli(published, "build")
     assert code == 1 and f"zhengce-{DAY}.tar.gz" in err and "cannot read the archive manifest" in err
+
+
+def test_a_measure_recoded_needs_an_erratum_too(published):
+    """The encoding of a calculation is ours, not the issuer's: an erratum may correct it, never silently."""
+    edit(published, 'expr: "cost * 0.4"', 'expr: "cost * 0.40"')
+    code, err = cli(published, "build")
+    assert code == 1 and "a correction needs a new entry under errata:" in err
+    path = published / "policies" / "demo-bus" / "v1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + ERRATUM.replace("field: text", "field: measures[0].rules[0].expr"),
+                    encoding="utf-8")
+    code, err = cli(published, "publish", "--date", "2024-03-02")
+    assert code == 0, err
+    assert manifest(published)["entries"][-1]["kind"] == "erratum"
