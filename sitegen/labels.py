@@ -94,14 +94,13 @@ def number_in(number, lang: str) -> str:
 
 
 def _plain(number, lang):
-    """A section or clause number without its punctuation, in `lang`."""
+    """A section or clause number without its punctuation, in `lang`: "一、" → "一" / "I"."""
     if number is None:
         return None
-    if isinstance(number, str):
-        return core(number) if lang == "zh" else (english_number(number, bare=True) or core(number))
-    text = number[lang] or ""
-    return core(text) if lang == "zh" else (english_number(text, bare=True) if parts(text) and not re.search(
-        r"[A-Za-z]", text) else _fold(text).strip().rstrip("."))
+    text = number if isinstance(number, str) else (number[lang] or "")
+    if lang == "zh" or re.search(r"[A-Za-z]", text):      # Chinese, or already English ("IV.")
+        return core(text)
+    return english_number(text, bare=True) or core(text)
 
 
 def _containers(version):

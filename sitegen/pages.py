@@ -75,12 +75,6 @@ def clause_label(version, clause_id, lang: str) -> str:
     return labels.clause_label(version, clause_id, lang)
 
 
-def bare_number(number, clause_id) -> str:
-    """A clause number without its punctuation ("1." → "1", "（三）" → "三")."""
-    number = number or str(clause_id)
-    return number.strip().rstrip(".．、)）").lstrip("(（") or str(clause_id)
-
-
 def make_env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
