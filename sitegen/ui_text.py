@@ -68,8 +68,8 @@ UI = {
     "errata_intro": {"zh": "以下为发布后所作的更正（英文译文、编者注或计算规则的编码）；通知中文原文未作任何改动。",
                      "en": "Corrected after publication as listed here (the English, an editorial note or the "
                            "encoding of a calculation); the Chinese text of the notice is unchanged."},
-    "erratum_was": {"zh": "原译", "en": "was"},
-    "erratum_now": {"zh": "现译", "en": "now"},
+    "erratum_was": {"zh": "更正前", "en": "was"},
+    "erratum_now": {"zh": "更正后", "en": "now"},
     "whole_notice": {"zh": "全文", "en": "the notice"},
     "annotation_on": {"zh": "关于第{n}项", "en": "On item {n}"},
     "kind_repair": {"zh": "文字修复", "en": "Repair"},
