@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ROOT / "policies"
 SOURCE_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef﹝﹞]")
-# a quotation, and Chinese in brackets right after a quoted English gloss: “Or more” (以上)
-QUOTED = re.compile(r"“[^”]*”(?:\s*\([^()]*\))?|«[^»]*»|「[^」]*」")
+# a quotation (“…”, "…", «…», 「…」), and Chinese in brackets right after the English it glosses:
+# “Or more” (以上), a draft (征求意见稿)
+QUOTED = re.compile(r"“[^”]*”(?:\s*\([^()]*\))?|\"[^\"\n]*\"|«[^»]*»|「[^」]*」|(?<![\u3400-\u9fff])\s*\([^()]*\)")
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +146,7 @@ class _Text(HTMLParser):
             return
         a = dict(attrs)
         skip = tag in self.SKIP or "hidden" in a
-        quote = tag == "q" or (a.get("lang") or "").startswith("zh")
+        quote = tag in ("q", "code") or (a.get("lang") or "").startswith("zh")
         if quote and not any(q for _, _, q in self.stack):
             self.quotes.append("")
         self.stack.append((tag, skip, quote))
@@ -193,11 +194,17 @@ def test_pages_never_show_an_internal_id(site, corpus, lang):
         assert found_ids(text + " " + " ".join(quotes), ids) == [], page
 
 
+def english_pages(site):
+    """Every English page: notices, listings, search, about, and the notice format (/format/)."""
+    return sorted((site / "en").rglob("index.html")) + [site / "format" / "index.html"]
+
+
 def test_english_pages_are_in_english(site, corpus):
-    """CJK only inside quoted source words (<q>, lang=zh) or after a romanised document number."""
+    """CJK only inside quoted source words (<q>, lang=zh, code examples) or after a romanised
+    document number."""
     doc_numbers = {v.doc_number for n in corpus.notices for v in n.versions if v.doc_number}
     problems = []
-    for page in notice_pages(site, "en"):
+    for page in english_pages(site):
         text, _ = page_text(page)
         for number in doc_numbers:
             text = text.replace(f"({number})", "")
