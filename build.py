@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 import calculators  # noqa: E402
 from sitegen import lifecycle  # noqa: E402
 from sitegen.readers import ValidationFailed, load_policies  # noqa: E402
+from sitegen.labels import clause_labels  # noqa: E402
 from sitegen.model import thaw  # noqa: E402
 from sitegen.specs import measure_spec  # noqa: E402
 
@@ -196,11 +197,23 @@ def cmd_calc(args) -> int:
         return _fail(exc.message_zh if args.lang == "zh" else exc.message_en, 1)
     result["relations"] = _relations_of(version, str(measure.id))
     result["version_basis"] = basis
+    if args.lang == "en":   # the quoted Chinese words with their English gloss
+        glosses = {r.quote: r.quote_en for r in measure.readings or () if r.quote_en}
+        for reading in result.get("readings") or ():
+            reading["quote_en"] = glosses.get(reading["quote"])
+    labels = clause_labels(version)
+    result["cite_labels"] = {cid: label[args.lang] for cid, label in labels.items()
+                             if cid in _cited(result)}
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     _print_result(result, args.lang)
     return 0
+
+
+def _cited(result: dict) -> set[str]:
+    return {str(x["cite"]) for key in ("steps", "outcomes", "relations") for x in result.get(key) or ()
+            if x.get("cite") is not None}
 
 
 def _relations_of(version, measure_id: str) -> list[dict]:
@@ -237,6 +250,7 @@ def cmd_compare(args) -> int:
         own = {i["id"] for i in spec.get("inputs") or []}
         try:
             results.append(calculators.calculate(spec, {k: v for k, v in inputs.items() if k in own}, lang=args.lang))
+            results[-1]["title"] = measure.title[args.lang]   # named by its title, not its id
         except calculators.InputError as exc:
             return _input_error(exc, args.lang, f"measure {measure_id}: ")
         except calculators.RuleError as exc:
@@ -251,6 +265,10 @@ def cmd_compare(args) -> int:
 
 def _print_result(result: dict, lang: str) -> None:
     zh = lang == "zh"
+    labels = result.get("cite_labels") or {}
+
+    def cite(x) -> str:   # the clause as the document numbers it, never its internal id
+        return labels.get(str(x["cite"]), str(x["cite"]))
     kind = {"exact": "", "up_to": "最高 " if zh else "up to ", "at_least": "不低于 " if zh else "at least "}
     status = result.get("status")
     if status:
@@ -273,16 +291,17 @@ def _print_result(result: dict, lang: str) -> None:
     for outcome in result["outcomes"]:
         quantity = "" if outcome.get("value") is None else (("：" if zh else ": ") + kind.get(outcome["kind"], "")
                                                             + outcome["value"] + ("" if zh else " ") + (outcome["unit"] or ""))
-        print(("获得：" if zh else "Granted: ") + outcome["text"] + quantity + f"  [{outcome['cite']}]")
+        print(("获得：" if zh else "Granted: ") + outcome["text"] + quantity + f"  [{cite(outcome)}]")
     print("步骤：" if zh else "Steps:")
     for step in result["steps"]:
         row = step.get("row")
         where = "" if row is None else (f"第{row + 1}行 · " if zh else f"row {row + 1} · ")
-        print(f"  [{step['cite']}] {where}{step['text']}")
+        print(f"  [{cite(step)}] {where}{step['text']}")
     for rel in result.get("relations") or ():
-        print(("关系：" if zh else "Relation: ") + rel["text"][lang] + f"  [{rel['cite']}]")
+        print(("关系：" if zh else "Relation: ") + rel["text"][lang] + f"  [{cite(rel)}]")
     for reading in result["readings"]:
-        print(("解读" if zh else "Reading") + f" «{reading['quote']}»: {reading['text']}")
+        gloss = f" (“{reading['quote_en']}”)" if reading.get("quote_en") else ""
+        print(("解读" if zh else "Reading") + f" «{reading['quote']}»{gloss}: {reading['text']}")
 
 
 def cmd_text(args) -> int:
@@ -303,11 +322,37 @@ def _manifest_path() -> Path:
     return Path(os.environ.get("ZHENGCE_MANIFEST", ROOT / "archive" / "manifest.json"))
 
 
-def _build_checked(corpus, out: Path, day: dt.date) -> dict:
+def _releases_dir() -> Path | None:
+    """Where the latest release's manifest is looked for (none for a manifest of one's own)."""
+    if "ZHENGCE_RELEASES" in os.environ:
+        return Path(os.environ["ZHENGCE_RELEASES"])
+    return None if "ZHENGCE_MANIFEST" in os.environ else ROOT / "releases"
+
+
+def _load_archive(out: Path):
+    """The manifest, checked: chain intact, and an extension of the one carried by the site being
+    replaced and by the latest release."""
+    from sitegen import archive
+    name = str(_manifest_path())
+    try:
+        manifest = archive.load_manifest(_manifest_path())
+        references = [r for r in (archive.site_reference(out), archive.release_reference(_releases_dir()))
+                      if r is not None]
+    except archive.ArchiveError as failed:
+        raise ValidationFailed(failed.problems) from None
+    problems = archive.check_manifest(manifest, name, references)
+    if problems:
+        raise ValidationFailed(problems)
+    return manifest
+
+
+def _build_checked(corpus, out: Path, day: dt.date, record=None) -> dict:
     """Build into a staging folder, check the archive, and only then replace `out`.
 
-    A published version whose content or page text changed fails the build, and the previous
-    site stays as it was.
+    A manifest that is unreadable, broken or shorter than the last built site's or release's, or
+    a published version whose content or page text changed without an entry authorising it, fails
+    the build, and the previous site stays as it was. `record(manifest, staging)` (publish) may
+    append entries first. The built site carries the manifest (`data/archive-manifest.json`).
     """
     import shutil
     import tempfile
@@ -315,19 +360,29 @@ def _build_checked(corpus, out: Path, day: dt.date) -> dict:
     from sitegen import archive
     from sitegen.site import build_site, replace_dir
 
-    manifest = archive.load_manifest(_manifest_path())
-    problems = archive.check_content(corpus, manifest)
-    if problems:
-        raise ValidationFailed(problems)
     out = out.resolve()
+    manifest = _load_archive(out)
+    if record is None:
+        problems = archive.check_content(corpus, manifest, manifest_name=str(_manifest_path()))
+        if problems:
+            raise ValidationFailed(problems)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging_parent = Path(tempfile.mkdtemp(prefix=f".{out.name}-stage-", dir=out.parent))
     try:
         staging = staging_parent / "site"
         build_site(corpus, staging, build_date=day)
-        problems = archive.check_pages(manifest, staging)
+        if record is not None:
+            try:
+                record(manifest, staging)
+            except archive.ArchiveError as failed:
+                raise ValidationFailed(failed.problems) from None
+        problems = archive.check_content(corpus, manifest, manifest_name=str(_manifest_path()))
+        problems += archive.check_pages(manifest, staging)
         if problems:
             raise ValidationFailed(problems)
+        if record is not None:  # saved before the site is replaced: a site is never ahead of the manifest
+            archive.save_manifest(_manifest_path(), manifest)
+        archive.save_manifest(staging / archive.SITE_COPY, manifest)
         replace_dir(staging, out)
     finally:
         shutil.rmtree(staging_parent, ignore_errors=True)
@@ -342,15 +397,19 @@ def cmd_build(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    """Build, then record every version not yet published in archive/manifest.json."""
+    """Build, then append to archive/manifest.json an entry for every new version, every new
+    erratum and (with --reason) every page whose rendering changed."""
     from sitegen import archive
     corpus = _corpus(run_cases=True)
     day = _today(args)
-    manifest = _build_checked(corpus, Path(args.out), day)
-    added = archive.publish(corpus, manifest, Path(args.out), on=day)
-    archive.save_manifest(_manifest_path(), manifest)
-    for notice_id, number in added:
-        print(f"published {notice_id} v{number} on {day}", file=sys.stderr)
+    added = []
+
+    def record(manifest, staging):
+        added.extend(archive.publish(corpus, manifest, staging, on=day, reason=args.reason))
+
+    _build_checked(corpus, Path(args.out), day, record)
+    for entry in added:
+        print(f"{entry['kind']}: {entry['notice']} v{entry['version']} on {day}", file=sys.stderr)
     if not added:
         print("nothing new to publish", file=sys.stderr)
     return 0
@@ -367,10 +426,11 @@ def cmd_release(args) -> int:
     with tempfile.TemporaryDirectory(prefix="zhengce-release-") as tmp:
         site = Path(tmp) / "site"
         manifest = _build_checked(corpus, site, day)
-        listing = {"date": day.isoformat(), "versions": [
+        entries = manifest["entries"]
+        listing = {"date": day.isoformat(), "archive_head": entries[-1]["sha256"] if entries else archive.GENESIS,
+                   "versions": [
             {"notice": n.id, "version": v.version, "content_sha256": archive.content_digest(v),
-             "published": next((e["published"] for e in manifest["versions"]
-                                if (e["notice"], e["version"]) == (n.id, v.version)), None)}
+             "published": archive.first_published(manifest, n.id, v.version)}
             for n in corpus.notices for v in n.versions]}
         out = Path(args.out) / f"zhengce-{day.isoformat()}.tar.gz"
         write_release(site, out, day=day,
@@ -442,6 +502,9 @@ def main(argv=None) -> int:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--out", default=str(out))
         p.add_argument("--date", help=f"{date_help} (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
+        if name == "publish":
+            p.add_argument("--reason", help="why published pages read differently while their content did not change "
+                                            "(recorded in the manifest)")
 
     p = sub.add_parser("serve", help="build, then serve the site on http://127.0.0.1:8000")
     p.add_argument("--site", default=str(ROOT / "site"))

@@ -424,8 +424,16 @@ def _combine_text(relation, candidates, chosen, lang) -> str:
     unit = _UNITS.get(chosen.get("currency"), (chosen.get("currency") or "",) * 2)
     unit = unit[0] if lang == "zh" else unit[1]
     if lang == "zh":
-        listed = "、".join(f"第{r['measure']}项 {r['amount']}{unit}" for r in candidates)
-        return f"{intro}：{listed}，取较高的第{chosen['measure']}项（{chosen['amount']}{unit}）。"
-    listed = ", ".join(f"measure {r['measure']} {r['amount']} {unit}" for r in candidates)
-    return (f"{intro}: {listed}; the higher, measure {chosen['measure']} "
+        listed = "、".join(f"{_named(r, lang)} {r['amount']}{unit}" for r in candidates)
+        return f"{intro}：{listed}，取较高的{_named(chosen, lang)}（{chosen['amount']}{unit}）。"
+    listed = ", ".join(f"{_named(r, lang)} {r['amount']} {unit}" for r in candidates)
+    return (f"{intro}: {listed}; the higher, {_named(chosen, lang)} "
             f"({chosen['amount']} {unit}), applies.")
+
+
+def _named(result, lang) -> str:
+    """A measure as a reader knows it: its title when the caller gave one, never just its id."""
+    title = result.get("title")
+    if title:
+        return f"“{title}”"
+    return f"第{result['measure']}项" if lang == "zh" else f"measure {result['measure']}"

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from sitegen import diff, lifecycle, pointintime, urls
+from sitegen import diff, labels, lifecycle, pointintime, urls
 from sitegen.text import DEFAULT_ORDER as DEFAULT_PRINT_ORDER, format_date
 from sitegen.ui_text import t as ui
 
@@ -72,15 +72,9 @@ def notice_date(version) -> dt.date | None:
     return d.written or d.published or version.signed_date or d.printed or d.valid_from
 
 
-def clause_label(version, clause_id) -> str:
-    clause = version.clause(str(clause_id))
-    return bare_number(clause.number if clause is not None else None, clause_id)
-
-
-def bare_number(number, clause_id) -> str:
-    """A clause number without its punctuation ("1." → "1", "（三）" → "三")."""
-    number = number or str(clause_id)
-    return number.strip().rstrip(".．、)）").lstrip("(（") or str(clause_id)
+def clause_label(version, clause_id, lang: str) -> str:
+    """The clause as the document numbers it ("附件1 一（二）", "Attachment 1, I(2)")."""
+    return labels.clause_label(version, clause_id, lang)
 
 
 def make_env() -> jinja2.Environment:
@@ -129,6 +123,7 @@ class Renderer:
             "date_or": lambda d: format_date(as_date(d), lang) if d else ui("not_given", lang),
             "paren": lambda text: f"（{text}）" if lang == "zh" else f" ({text})",
             "join": lambda items: ("、" if lang == "zh" else "; ").join(tx(i) for i in items or ()),
+            "docno": lambda v: labels.doc_number(v, lang),
             **extra,
         }
 
@@ -204,7 +199,9 @@ class Renderer:
             version_url=lambda other_v: urls.notice(lang, notice.id, other_v.version),
             latest_status=self.status_of(notice.latest),
             successor=self.successor_notice(notice, lang),
-            clause_label=lambda cid: clause_label(version, cid),
+            clause_label=lambda cid: clause_label(version, cid, lang),
+            number=lambda n: labels.number_in(n, lang),
+            measure_title=lambda mid: self.measure_title(version, mid, lang),
             target=lambda tid: self.target(version, tid, lang),
             notes_for=lambda cid: [a for a in anns if a.target is not None and str(a.target) == str(cid)],
             measure_list=lambda ms: ([str(m.id) for _, m in version.measures()] if ms == "*"
@@ -216,9 +213,11 @@ class Renderer:
         toc += [(f"att-{a.id}", ctx["tx"](a.label) or ctx["tx"](a.title)) for a in version.attachments or ()]
         if version.annotations:
             toc.append(("annotations", ui("annotations", lang)))
+        if version.errata:
+            toc.append(("errata", ui("errata", lang)))
         return Page(url=url, lang=lang, title=version.title[lang], body=self.render("notice.html", ctx),
                     alt=other, toc=tuple(toc), indexed=is_latest and number is None,
-                    description=" · ".join(x for x in (version.doc_number, ctx["join"](version.issuers)) if x))
+                    description=" · ".join(x for x in (labels.doc_number(version, lang), ctx["join"](version.issuers)) if x))
 
     def successor_notice(self, notice, lang: str) -> dict | None:
         """The other notice that has replaced this one (as of the build date), for the banner."""
@@ -257,7 +256,8 @@ class Renderer:
 
     def diff_page(self, notice, old, new, lang: str) -> Page:
         url = urls.diff(lang, notice.id, old.version, new.version)
-        changes = [{"kind": c.kind, "clause_id": c.clause_id, "number": bare_number(c.number, c.clause_id),
+        changes = [{"kind": c.kind, "clause_id": c.clause_id,
+                    "number": clause_label(old if c.kind == "removed" else new, c.clause_id, lang),
                     "html": marked(c.html, lang)}
                    for c in diff.version_diff(old, new, lang)]
         counts = {k: sum(1 for c in changes if c["kind"] == k) for k in ("added", "removed", "changed", "same")}
@@ -299,7 +299,7 @@ class Renderer:
         """(anchor, label) of the clause, section or attachment an annotation or relation cites."""
         tid = str(target_id)
         if version.clause(tid) is not None:
-            return urls.clause_anchor(tid), ui("item", lang, n=clause_label(version, tid))
+            return urls.clause_anchor(tid), clause_label(version, tid, lang)
         for section in version.sections():
             if str(section.id) == tid:
                 label = " ".join(x[lang] for x in (section.number, section.heading) if x)
@@ -308,6 +308,11 @@ class Renderer:
             if str(att.id) == tid:
                 return f"att-{tid}", (att.label or att.title)[lang]
         return "title", tid
+
+    @staticmethod
+    def measure_title(version, measure_id, lang: str) -> str:
+        _, measure = version.measure(str(measure_id))
+        return measure.title[lang] if measure is not None else str(measure_id)
 
     def attachment_title(self, lang: str):
         def title(notice_id: str) -> str:
@@ -461,4 +466,4 @@ def _section_rows(version, section, row):
     for p in section.paragraphs or ():
         yield row("para", p)
     for clause in section.clauses or ():
-        yield row("clause", clause.text, urls.clause_anchor(clause.id), clause_label(version, clause.id))
+        yield row("clause", clause.text, urls.clause_anchor(clause.id), clause_label(version, clause.id, "zh"))

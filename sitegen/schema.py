@@ -311,7 +311,8 @@ INPUT = _input(
     columns=_opt(List(COLUMN, description="list: the columns of each row")),
 )
 
-READING = Obj({"quote": Str(), "text": Text()})
+READING = Obj({"quote": Str(), "quote_en": _opt(Str(nullable=True, description="the quoted words in English (a gloss)")),
+               "text": Text()})
 
 MEASURE = Obj({
     "id": Id(),
@@ -374,6 +375,15 @@ ANNOTATION = Obj({
     "text": Text(),
 })
 
+ERRATUM = Obj({
+    "date": Date(description="the day the correction was made"),
+    "target": _opt(Id(nullable=True, description="the clause, section or attachment corrected (none: the notice)")),
+    "field": Str(description="what was corrected, e.g. text, title, preamble[0], readings[1].text"),
+    "before": Str(description="the English as published"),
+    "after": Str(description="the English as corrected"),
+    "text": Text(description="why, in both languages"),
+})
+
 RELATION = Obj({
     "id": Id(),
     "kind": Enum("exclusive"),
@@ -393,6 +403,7 @@ NOTICE = Obj({
     "title": Text(),
     "short_title": _opt(Text(nullable=True)),
     "doc_number": Str(nullable=True, description="发文字号"),
+    "doc_number_en": _opt(Str(nullable=True, description="发文字号 romanised, e.g. Sheng Ren She Fa [2024] No. 5")),
     "index_no": _opt(Str(nullable=True, description="索引号")),
     "category": _opt(Text(nullable=True, description="分类")),
     "masthead": _opt(Text(nullable=True, description="版头")),
@@ -417,6 +428,7 @@ NOTICE = Obj({
     "printed_by": _opt(Text(nullable=True)),
     "relations": _opt(List(RELATION)),
     "annotations": _opt(List(ANNOTATION)),
+    "errata": _opt(List(ERRATUM, description="corrections of the English after publication (never of the Chinese)")),
     "relates": _opt(List(Obj({"kind": Enum("supersedes", "amends", "extends", "repeals"),
                               "notice": Id(), "version": _opt(Int(minimum=1)),
                               "date": _opt(Date(nullable=True)), "text": _opt(Text(nullable=True))}))),

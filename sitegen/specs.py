@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .labels import cite_labels
 from .model import thaw
 from .pointintime import status_periods
 
@@ -9,11 +10,14 @@ from .pointintime import status_periods
 def measure_spec(version, measure, corpus=None) -> dict:
     """The engine's input for one measure of one version (plain JSON data).
 
+    `cite_labels` names each cited clause as the document numbers it ({zh, en}), so the CLI and
+    the browser show "附件1 一（二）" / "Attachment 1, I(2)", never the clause's internal id.
     With the corpus, the spec also carries what `calculate(…, on=day)` needs for the result's
     status (calculators/status.py): this version's status periods and the in-force periods of
     every version of the notice. The measure's dated windows are part of the measure itself.
     """
-    spec = {"notice": version.id, "version": version.version, **thaw(measure)}
+    spec = {"notice": version.id, "version": version.version, **thaw(measure),
+            "cite_labels": cite_labels(version, measure)}
     if corpus is not None:
         spec["status"] = version_status(version, corpus)
     return spec

@@ -7,6 +7,8 @@ source document.
 
 from __future__ import annotations
 
+from .labels import doc_number, number_in
+
 DEFAULT_ORDER = ("masthead", "doc_number", "title", "addressees", "preamble", "body", "closing",
                  "signatories", "date", "notes", "attachments", "cc", "printed")
 
@@ -59,18 +61,16 @@ def _portal_meta(v, corpus, lang):
         rows.append(label("written") + format_date(v.dates.written, lang, padded=True))
     rows.append(label("title") + v.title[lang])
     if v.doc_number:
-        rows.append(label("doc_number") + v.doc_number)
+        rows.append(label("doc_number") + doc_number(v, lang))
     if v.dates.published:
         rows.append(label("published") + format_date(v.dates.published, lang, padded=True))
     return ["\n".join(rows)]
 
 
 def clause_number(clause, lang: str) -> str:
-    """A clause number as printed in `lang` (a plain string is the same in both languages)."""
-    number = clause.number
-    if number is None:
-        return ""
-    return number if isinstance(number, str) else number[lang]
+    """A clause number as printed in `lang` (a plain string is the Chinese print: English numbering
+    for English)."""
+    return number_in(clause.number, lang)
 
 
 def _sections(sections, lang):
@@ -86,10 +86,10 @@ def _sections(sections, lang):
             number = clause_number(clause, lang)
             sep = " " if (lang == "en" and number) else ""
             out.append(f"{number}{sep}{clause.text[lang]}")
-            if clause.units_text:
+            if clause.units_text and (lang == "zh" or not clause.units):
                 out.append(clause.units_text[lang])
-            elif clause.units:
-                names = [("△" if lang == "zh" and u.lead else "") + u.name[lang] + (" (lead)" if lang == "en" and u.lead else "")
+            elif clause.units:   # English: one lead-unit form for every notice
+                names = [("△" if lang == "zh" and u.lead else "") + u.name[lang] + (" (lead unit)" if lang == "en" and u.lead else "")
                          for u in clause.units]
                 prefix = "责任单位：" if lang == "zh" else "Responsible units: "
                 out.append(prefix + ("、".join(names) if lang == "zh" else "; ".join(names)))
@@ -114,7 +114,7 @@ def _attachments(v, corpus, lang):
 _ELEMENTS = {
     "portal_meta": _portal_meta,
     "masthead": lambda v, c, lang: [_t(v.masthead, lang)],
-    "doc_number": lambda v, c, lang: [v.doc_number or ""],
+    "doc_number": lambda v, c, lang: [doc_number(v, lang) or ""],
     "title": lambda v, c, lang: [v.title[lang]],
     "addressees": lambda v, c, lang: [("、".join(a.zh for a in v.addressees) + "：") if lang == "zh"
                                       else ("To: " + "; ".join(a.en for a in v.addressees))] if v.addressees else [],

@@ -262,16 +262,17 @@ def test_in_force_page_without_script_lists_the_build_day(archive_site, archive_
 # ---- the archive: published pages never change; rebuilds are byte-identical ---------------------
 
 def test_publish_records_both_languages_of_every_version(archive_site, archive_corpus):
-    manifest = {"manifest_version": 1, "versions": []}
+    manifest = archive.empty_manifest()
     added = archive.publish(archive_corpus, manifest, archive_site, on=BUILD_DATE)
-    assert sorted(added) == sorted((n.id, v.version) for n in archive_corpus.notices for v in n.versions)
-    for entry in manifest["versions"]:
+    assert sorted((e["notice"], e["version"]) for e in added) == sorted(
+        (n.id, v.version) for n in archive_corpus.notices for v in n.versions)
+    for entry in manifest["entries"]:
         assert sorted(entry["pages"]) == sorted(archive.version_pages(entry["notice"], entry["version"]))
     assert archive.check_pages(manifest, archive_site) == []
 
 
 def test_check_pages_fails_when_published_text_changes(archive_site, archive_corpus, tmp_path):
-    manifest = {"manifest_version": 1, "versions": []}
+    manifest = archive.empty_manifest()
     archive.publish(archive_corpus, manifest, archive_site, on=BUILD_DATE)
     site = tmp_path / "site"
     shutil.copytree(archive_site, site)
@@ -294,7 +295,7 @@ def test_check_pages_fails_when_published_text_changes(archive_site, archive_cor
 
 def test_published_text_does_not_depend_on_the_build_date(archive_site, archive_corpus, tmp_path):
     """Status and banners follow the build date; the digested text does not."""
-    manifest = {"manifest_version": 1, "versions": []}
+    manifest = archive.empty_manifest()
     archive.publish(archive_corpus, manifest, archive_site, on=BUILD_DATE)
     earlier = tmp_path / "site"
     build_site(archive_corpus, earlier, build_date=D("2024-02-15"), index_search=False, calculators=False)

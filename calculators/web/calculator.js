@@ -42,7 +42,7 @@
       steps: "计算过程",
       readings: "本计算采用的解读",
       application: "申请：",
-      clause: (c) => `第 ${c} 条`,
+      clause: (c) => clauseLabel(c),
       fix: "请更正标出的输入项。",
       notNumber: "请输入有效的数字",
       asOfNone: (d) => `${d} 没有有效的版本（本通知在该日尚未施行、已失效或仅为征求意见稿）。`,
@@ -66,7 +66,7 @@
       steps: "How it was calculated",
       readings: "Readings this calculation uses",
       application: "Applying: ",
-      clause: (c) => `clause ${c}`,
+      clause: (c) => clauseLabel(c),
       fix: "Please correct the marked field.",
       notNumber: "Please enter a valid number",
       asOfNone: (d) => `No version of this notice was in force on ${d} (not yet in force, expired, or only a draft for comment).`,
@@ -411,6 +411,15 @@
       box.dataset.amount = res.amount;
       box.dataset.amountKind = res.amount_kind || "exact";
     }
+  }
+
+  // A clause as the document numbers it ("附件1 一（二）", "Attachment 1, I(2)"): the page's own
+  // heading for the clause carries that label (sitegen/labels.py, the same labels as the spec's
+  // cite_labels); never the internal id.
+  function clauseLabel(clauseId) {
+    const heading = document.getElementById(`c-${clauseId}`);
+    if (heading) return heading.textContent.trim();
+    return document.documentElement.lang.startsWith("zh") ? "原文条款" : "the source clause";
   }
 
   function cite(clauseId, t) {
