@@ -11,7 +11,11 @@
 - The Content-Security-Policy header repeats the pages' own `<meta>` policy, adding what a meta
   policy cannot say (frame-ancestors).
 Paths are resolved by http.server's translate_path, which drops `..` and other non-name
-components: nothing outside the site root is reachable.
+components: nothing outside the site root is reachable. Malformed requests get http.server's own
+answers (400, 414, 505; a NUL in the path, which no file name can hold, 400) — headers here must
+not assume a request line was parsed.
+
+This is a preview server. Production is a real web server: deploy/nginx/ (see README).
 """
 
 from __future__ import annotations
@@ -81,9 +85,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     csp = ""
     vary = False         # the file answered has pre-compressed siblings
     static_host = True   # False: plain http.server (no pre-compressed files, no Cache-Control)
+    # http.server assumes HTTP/0.9 until the request line parses, and HTTP/0.9 answers have no
+    # status line: a garbage or HTTP/9.9 request line got a bare HTML body instead of 400/505.
+    default_request_version = "HTTP/1.0"
 
     def send_head(self):
         self.vary = False
+        if "\0" in urllib.parse.unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "NUL in the path")
+            return None
         if not self.static_host:
             return super().send_head()
         path = self.translate_path(self.path)
@@ -135,7 +145,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if self.static_host:
             if self.vary:
                 self.send_header("Vary", "Accept-Encoding")
-            url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+            # An error before the request line was parsed (414, 505, garbage) has no path yet.
+            url_path = urllib.parse.unquote(urllib.parse.urlsplit(getattr(self, "path", "")).path)
             self.send_header("Cache-Control", LONG_CACHE if IMMUTABLE.search(url_path) else "no-cache")
         self.send_header("Content-Security-Policy", self.csp)
         self.send_header("X-Content-Type-Options", "nosniff")
