@@ -137,6 +137,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         modified = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).replace(microsecond=0)
         return modified <= since
 
+    def send_error(self, code, message=None, explain=None):
+        """The site's own 404.html for "not found", as the production config sends it."""
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not self.static_host or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.vary = False
+        self.path = "/404.html"  # for Cache-Control: no-cache
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def list_directory(self, path):  # a static host lists no folders
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
         return None
