@@ -379,6 +379,9 @@ def main(argv=None) -> int:
         print(failed.report(), file=sys.stderr)
         print(f"{len(failed.problems)} problem(s) found.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader stopped reading (`| head`): no traceback for that
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

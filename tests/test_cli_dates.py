@@ -62,3 +62,14 @@ def test_good_values_still_parse():
 def test_a_valid_day_still_works():
     proc = run("list", "--date", "2024-02-29", "--json")
     assert proc.returncode == 0 and proc.stdout.startswith("{")
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback():
+    # `python build.py list --json | head -1`: before, a BrokenPipeError traceback on stderr.
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "describe", "shengsi-2024", "7", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    proc.stdout.read(1)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and proc.returncode == 1
