@@ -367,7 +367,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("serve", help="build, then serve the site on http://127.0.0.1:8000")
     p.add_argument("--site", default=str(ROOT / "site"))
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=cliargs.port, default=8000)
     p.add_argument("--date", type=cliargs.day)
     p.add_argument("--no-build", action="store_true")
 
@@ -382,6 +382,8 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # the reader stopped reading (`| head`): no traceback for that
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as exc:  # a folder that cannot be written, a site not built, a port taken
+        return _fail(f"{exc} / 文件或网络操作失败：{exc}", 1)
 
 
 if __name__ == "__main__":

@@ -55,3 +55,10 @@ def epoch_day(value: str) -> dt.date:
     if int(value) >= _EPOCH_END:
         raise ValueError(f"SOURCE_DATE_EPOCH={value} is after {MAX_YEAR} / SOURCE_DATE_EPOCH={value} 晚于 {MAX_YEAR} 年")
     return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date()
+
+
+def port(text: str) -> int:
+    """argparse type: a TCP port, 0 (any free one) to 65535."""
+    if not re.fullmatch(r"\d{1,5}", text.strip()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port (0–65535) / “{text}”不是端口号（0–65535）")
+    return int(text)

@@ -32,6 +32,8 @@ class ValidationFailed(Exception):
 def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool = True) -> Corpus:
     """Read and validate policies/; raise ValidationFailed listing every problem."""
     root = Path(root)
+    if not root.is_dir():
+        raise ValidationFailed([Problem(str(root), None, "", "is not a folder of notices", "不是存放通知的文件夹")])
     problems: list[Problem] = []
     raw_versions: dict[str, list[tuple[Loaded, Path]]] = {}
     raw_cases: dict[str, Loaded] = {}

@@ -1,7 +1,8 @@
-"""Bad days and version numbers on the command line: a clear message and exit 2, never a traceback.
+"""Bad days, version numbers, ports and paths on the command line: a clear message, never a traceback.
 
 Every case here ended in a traceback (or, for --version 0, silently meant "latest") before
-sitegen/cliargs.py checked them (issue 13.4).
+sitegen/cliargs.py checked them and build.py caught what the system refuses (issue 13.4 and the
+adversarial run, benchmarks/adversarial.py).
 """
 
 from __future__ import annotations
@@ -73,3 +74,14 @@ def test_a_reader_that_stops_reading_gets_no_traceback():
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err and proc.returncode == 1
+
+
+@pytest.mark.parametrize("args, env, code, needle", [
+    (("serve", "--no-build", "--port", "99999"), {}, 2, "not a port"),
+    (("serve", "--no-build", "--site", "/nonexistent"), {}, 1, "build the site first"),
+    (("validate",), {"ZHENGCE_POLICIES": "/nonexistent"}, 1, "is not a folder of notices"),
+    (("build", "--out", "/etc/passwd/site"), {}, 1, "File exists"),
+])
+def test_system_refusals_are_messages(args, env, code, needle):
+    proc = run(*args, env=env)
+    assert proc.returncode == code and needle in proc.stderr and "Traceback" not in proc.stderr
