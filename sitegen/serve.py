@@ -94,6 +94,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if "\0" in urllib.parse.unquote(self.path):
             self.send_error(HTTPStatus.BAD_REQUEST, "NUL in the path")
             return None
+        if any(part.startswith(".") for part in urllib.parse.unquote(self.path.split("?", 1)[0]).split("/")):
+            self.send_error(HTTPStatus.NOT_FOUND)  # dot-files (.git, .env) are never part of the site
+            return None
         if not self.static_host:
             return super().send_head()
         path = self.translate_path(self.path)

@@ -203,3 +203,13 @@ def test_malformed_requests_get_a_status_line_and_nothing_is_logged(site, reques
         srv.server_close()
     assert answer.startswith(b"HTTP/1.0 " + status), answer[:200]
     assert b"Content-Security-Policy:" in answer and errors == []
+
+
+def test_dot_files_are_not_served(site, server):
+    (site / ".env").write_text("SECRET=1")
+    try:
+        for path in ("/.env", "/%2eenv", "/assets/../.env"):
+            resp, body = get(server, path)
+            assert resp.status == 404 and b"SECRET" not in body, path
+    finally:
+        (site / ".env").unlink()
