@@ -27,6 +27,8 @@ MIME = Path("/etc/nginx/mime.types")
 
 def available() -> str | None:
     """Why nginx cannot run here, or None (./dev test installs both packages)."""
+    if not CONF.is_file():
+        return f"{CONF} missing"
     for path, package in ((NGINX, "nginx"), (BROTLI, "libnginx-mod-http-brotli-static"), (MIME, "nginx")):
         if not path.exists():
             return f"{path} missing: apt-get install {package}"
