@@ -27,6 +27,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -69,11 +70,17 @@ def cli(*args: str, env: dict | None = None, policies: Path | None = None,
     full = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     if policies is not None:
         full["ZHENGCE_POLICIES"] = str(policies)
+    # A session of its own, so that a timeout ends the whole group (a build's Node helpers too).
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, errors="replace", env=full, start_new_session=True,
+                            preexec_fn=_limit_memory if limit_memory else None)
     try:
-        return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True,
-                              text=True, errors="replace", env=full, timeout=timeout, preexec_fn=_limit_memory if limit_memory else None)
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         return subprocess.CompletedProcess(args, -999, "", f"timed out after {timeout} s")
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
 
 def judged(proc: subprocess.CompletedProcess, code: int | set, needle: str = "") -> tuple[bool, str]:
