@@ -51,6 +51,12 @@ IMMUTABLE = re.compile(
     r"|/assets/calculator/worker\.[0-9a-f]{8,}\.js$"         # the worker, named by its digest
     r"|/assets/(?:javascripts|stylesheets)/[\w.-]+\.[0-9a-f]{8}\.min\.(?:js|css)$")  # the theme's
 LONG_CACHE = "public, max-age=31536000, immutable"
+# As deploy/nginx/zhengce-headers.conf (tests/test_nginx.py compares the two servers' answers).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "SAMEORIGIN"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+)
 
 
 def csp_policy() -> str:
@@ -167,8 +173,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             url_path = urllib.parse.unquote(urllib.parse.urlsplit(getattr(self, "path", "")).path)
             self.send_header("Cache-Control", LONG_CACHE if IMMUTABLE.search(url_path) else "no-cache")
         self.send_header("Content-Security-Policy", self.csp)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format, *args):  # quiet: one line per request is noise in tests

@@ -177,7 +177,8 @@ def test_nginx_and_the_preview_server_agree(ports, path, accept):
         resp, _ = get(port, path, Accept_Encoding=accept) if accept else get(port, path)
         location = resp.getheader("Location")
         answers.append((resp.status, resp.getheader("Content-Encoding"), resp.getheader("Cache-Control"),
-                        resp.getheader("Content-Security-Policy"), resp.getheader("X-Content-Type-Options"),
+                        resp.getheader("Content-Security-Policy"),
+                        [resp.getheader(name) for name, _ in serve.SECURITY_HEADERS],
                         _essence(resp.getheader("Content-Type")) if resp.status == 200 else None,
                         location and location.rsplit("/", 2)[-2]))
     assert answers[0] == answers[1]
