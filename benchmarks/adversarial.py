@@ -403,7 +403,7 @@ def server_attacks(tmp: Path, stack: contextlib.ExitStack):
                 if status is None:
                     return False, f"no status line: {answer[:60]!r}"
                 if SECRET.encode() in answer:
-                    return False, "leaked a file outside the site"
+                    return False, "served a file it must not (outside the site, or a dot-file)"
                 if len(logged) > before:
                     return False, f"status {status.decode()}, and an exception logged by the server"
                 return status in statuses, f"status {status.decode()}"
