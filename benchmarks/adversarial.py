@@ -166,7 +166,7 @@ def cli_attacks(tmp: Path) -> list[tuple[str, Callable[[], tuple[bool, str]]]]:
 
 
 def _closed_pipe() -> tuple[bool, str]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "describe", "shengsi-2024", "7", "--json"],
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "schema"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     proc.stdout.read(1)
     proc.stdout.close()
