@@ -51,7 +51,7 @@ IMMUTABLE = re.compile(
     r"|/assets/calculator/worker\.[0-9a-f]{8,}\.js$"         # the worker, named by its digest
     r"|/assets/(?:javascripts|stylesheets)/[\w.-]+\.[0-9a-f]{8}\.min\.(?:js|css)$")  # the theme's
 LONG_CACHE = "public, max-age=31536000, immutable"
-# As deploy/nginx/zhengce-headers.conf (tests/test_nginx.py compares the two servers' answers).
+# As deploy/nginx/zhengce-headers.conf (tests/test_web_servers.py compares the two servers' answers).
 SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "SAMEORIGIN"),
     ("Cross-Origin-Opener-Policy", "same-origin"),

@@ -1,6 +1,6 @@
 """Run Debian's nginx from the repository's configuration (deploy/nginx/) for tests.
 
-The server block is used as shipped; only what a deployment sets itself is swapped: the listen
+The server block is used as shipped (tests/caddy.py does the same for Caddy); only what a deployment sets itself is swapped: the listen
 lines (a free loopback port), the root (the built site) and the snippet's path (this checkout's).
 Everything nginx writes (pid, logs, temp files) goes under a temporary prefix, so nothing of the
 system's nginx is touched and no root rights are needed (as root, workers run as root too, so
