@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 import calculators  # noqa: E402
-from sitegen import lifecycle  # noqa: E402
+from sitegen import cliargs, lifecycle  # noqa: E402
 from sitegen.readers import ValidationFailed, load_policies  # noqa: E402
 from sitegen.labels import clause_labels  # noqa: E402
 from sitegen.model import thaw  # noqa: E402
@@ -36,10 +36,13 @@ def _corpus(run_cases: bool = False):
 def _today(args) -> dt.date:
     """The build date: --date, else SOURCE_DATE_EPOCH, else today (fixes the status banners)."""
     if getattr(args, "date", None):
-        return dt.date.fromisoformat(args.date)
+        return dt.date.fromisoformat(args.date)  # checked by cliargs.day
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        try:
+            return cliargs.epoch_day(epoch)
+        except ValueError as exc:
+            raise SystemExit(_fail(str(exc), 2)) from None
     return dt.date.today()
 
 
@@ -460,13 +463,13 @@ def main(argv=None) -> int:
     p = sub.add_parser("list", help="notices and their measures")
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--date", help="status as of this day (YYYY-MM-DD)")
+    p.add_argument("--date", type=cliargs.day, help="status as of this day (YYYY-MM-DD)")
 
     for name, helptext in (("describe", "the inputs of a measure"), ("calc", "compute a measure")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("notice")
         p.add_argument("measure")
-        p.add_argument("--version", type=int, help="notice version (default: latest)")
+        p.add_argument("--version", type=cliargs.version_number, help="notice version (default: latest)")
         p.add_argument("--json", action="store_true")
         p.add_argument("--lang", choices=("zh", "en"), default="zh")
         if name == "calc":
@@ -474,14 +477,14 @@ def main(argv=None) -> int:
                            help="one input; a list input's value is JSON, e.g. '[{\"province\":\"anhui\",\"workers\":20}]'")
             p.add_argument("--inputs", metavar="FILE.json",
                            help="a JSON object of input values ('-' reads stdin); --input entries override it")
-            p.add_argument("--on", metavar="YYYY-MM-DD",
+            p.add_argument("--on", type=cliargs.day, metavar="YYYY-MM-DD",
                            help="calculation day (default today): the result's status on it, computed with the "
                                 "version in force on it (the latest when none was, and the status says so)")
 
     p = sub.add_parser("compare", help="apply a relation between measures (no double claiming, the higher applies)")
     p.add_argument("notice")
     p.add_argument("relation")
-    p.add_argument("--version", type=int)
+    p.add_argument("--version", type=cliargs.version_number)
     p.add_argument("--input", action="append", metavar="ID=VALUE")
     p.add_argument("--inputs", metavar="FILE.json", help="a JSON object of input values, as for calc")
     p.add_argument("--json", action="store_true")
@@ -489,7 +492,7 @@ def main(argv=None) -> int:
 
     p = sub.add_parser("text", help="a notice as plain text in document order")
     p.add_argument("notice")
-    p.add_argument("--version", type=int)
+    p.add_argument("--version", type=cliargs.version_number)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
 
     sub.add_parser("schema", help="print the JSON Schema of the notice format")
@@ -501,7 +504,7 @@ def main(argv=None) -> int:
             ("release", "pack a dated, self-contained archive of the whole site", ROOT / "releases", "release date")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--out", default=str(out))
-        p.add_argument("--date", help=f"{date_help} (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
+        p.add_argument("--date", type=cliargs.day, help=f"{date_help} (YYYY-MM-DD); default SOURCE_DATE_EPOCH or today")
         if name == "publish":
             p.add_argument("--reason", help="why published pages read differently while their content did not change "
                                             "(recorded in the manifest)")
@@ -509,8 +512,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("serve", help="build, then serve the site on http://127.0.0.1:8000")
     p.add_argument("--site", default=str(ROOT / "site"))
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--date")
+    p.add_argument("--port", type=cliargs.port, default=8000)
+    p.add_argument("--date", type=cliargs.day)
     p.add_argument("--no-build", action="store_true")
 
     args = parser.parse_args(argv)
@@ -521,6 +524,11 @@ def main(argv=None) -> int:
         print(failed.report(), file=sys.stderr)
         print(f"{len(failed.problems)} problem(s) found.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader stopped reading (`| head`): no traceback for that
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:  # a folder that cannot be written, a site not built, a port taken
+        return _fail(f"{exc} / 文件或网络操作失败：{exc}", 1)
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ def _as_of_field(h: _Html, fid: str) -> str:
     calculator.js picks the version in force on that day from data/n/<id>/versions.json."""
     return (f'<div class="zc-calc__field zc-calc__field--as-of" data-field="as-of" data-type="date">'
             f'<label for="{fid}">{h.t("as_of")}</label>'
-            f'<input id="{fid}" type="date" data-as-of aria-describedby="{fid}-help {fid}-error">'
+            f'<input id="{fid}" type="date" min="1900-01-01" max="2199-12-31" data-as-of aria-describedby="{fid}-help {fid}-error">'
             f'<p class="zc-calc__help" id="{fid}-help">{h.t("as_of_help")}</p>'
             f'<p class="zc-calc__error" id="{fid}-error" data-error-for="as-of" hidden></p></div>')
 

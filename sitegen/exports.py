@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from sitegen import urls
+from sitegen.jsonfile import write_json
 from sitegen.model import thaw
 from sitegen.pages import notice_date
 from sitegen.schema import json_schema
 
 FEED_ENTRIES = 50
-
-
-def write_json(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def write_data(corpus, site_dir: Path, *, status_of) -> None:

@@ -19,6 +19,7 @@ import datetime as dt
 from pathlib import Path
 
 from sitegen import lifecycle, urls
+from sitegen.jsonfile import write_json
 from sitegen.model import thaw
 
 DAY = dt.timedelta(days=1)
@@ -108,7 +109,6 @@ def versions_index(corpus, *, build_date: dt.date) -> dict:
 
 def write_index(corpus, site_dir: Path, *, build_date: dt.date) -> None:
     """`data/versions.json` and one `data/n/<id>/versions.json` per notice."""
-    from sitegen.exports import write_json
     index = versions_index(corpus, build_date=build_date)
     write_json(site_dir / urls.versions(), index)
     for entry in index["notices"]:

@@ -17,7 +17,7 @@ from .model import Corpus, Notice, Version, freeze, thaw
 from .specs import measure_spec
 from .yamlload import Loaded, Problem, load_yaml_file
 
-VERSION_FILE = re.compile(r"v(\d+)\.yaml")
+VERSION_FILE = re.compile(r"v([1-9]\d*)\.yaml")  # no leading zero: v01.yaml would be a second v1
 
 
 class ValidationFailed(Exception):
@@ -32,6 +32,8 @@ class ValidationFailed(Exception):
 def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool = True) -> Corpus:
     """Read and validate policies/; raise ValidationFailed listing every problem."""
     root = Path(root)
+    if not root.is_dir():
+        raise ValidationFailed([Problem(str(root), None, "", "is not a folder of notices", "不是存放通知的文件夹")])
     problems: list[Problem] = []
     raw_versions: dict[str, list[tuple[Loaded, Path]]] = {}
     raw_cases: dict[str, Loaded] = {}
@@ -41,6 +43,11 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
         notice_id = folder.name
         for path in sorted(folder.iterdir()):
             display = _display(path, root)
+            if path.is_dir():
+                if path.suffix in (".yaml", ".yml"):
+                    problems.append(Problem(display, None, "", "is a folder, not a file: versions are files v1.yaml, v2.yaml…",
+                                            "这是文件夹而不是文件：版本文件为 v1.yaml、v2.yaml…"))
+                continue
             if path.name == "cases.yaml":
                 loaded, errs = load_yaml_file(path, display)
                 problems += errs
@@ -377,9 +384,11 @@ def _load_glossary(path: Path, root: Path, problems: list[Problem]):
     errs = [loaded.problem(p, en, zh) for p, en, zh in term.check(loaded.data, ())]
     problems += errs
     seen = {}
-    for i, entry in enumerate(loaded.data or ()):
-        if isinstance(entry, dict) and entry.get("zh") in seen:
+    for i, entry in enumerate(loaded.data if isinstance(loaded.data, list) else ()):
+        if not isinstance(entry, dict) or not isinstance(entry.get("zh"), str):
+            continue  # reported by the schema check above
+        if entry["zh"] in seen:
             problems.append(loaded.problem((i, "zh"), f"duplicate glossary term '{entry['zh']}'", f"术语“{entry['zh']}”重复"))
-        elif isinstance(entry, dict):
-            seen[entry.get("zh")] = i
+        else:
+            seen[entry["zh"]] = i
     return () if errs else freeze(loaded.data or [])

@@ -11,7 +11,11 @@
 - The Content-Security-Policy header repeats the pages' own `<meta>` policy, adding what a meta
   policy cannot say (frame-ancestors).
 Paths are resolved by http.server's translate_path, which drops `..` and other non-name
-components: nothing outside the site root is reachable.
+components: nothing outside the site root is reachable. Malformed requests get http.server's own
+answers (400, 414, 505; a NUL in the path, which no file name can hold, 400) — headers here must
+not assume a request line was parsed.
+
+This is a preview server. Production is a real web server: deploy/nginx/ (see README).
 """
 
 from __future__ import annotations
@@ -47,6 +51,12 @@ IMMUTABLE = re.compile(
     r"|/assets/calculator/worker\.[0-9a-f]{8,}\.js$"         # the worker, named by its digest
     r"|/assets/(?:javascripts|stylesheets)/[\w.-]+\.[0-9a-f]{8}\.min\.(?:js|css)$")  # the theme's
 LONG_CACHE = "public, max-age=31536000, immutable"
+# As deploy/nginx/zhengce-headers.conf (tests/test_web_servers.py compares the two servers' answers).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "SAMEORIGIN"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+)
 
 
 def csp_policy() -> str:
@@ -81,9 +91,18 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     csp = ""
     vary = False         # the file answered has pre-compressed siblings
     static_host = True   # False: plain http.server (no pre-compressed files, no Cache-Control)
+    # http.server assumes HTTP/0.9 until the request line parses, and HTTP/0.9 answers have no
+    # status line: a garbage or HTTP/9.9 request line got a bare HTML body instead of 400/505.
+    default_request_version = "HTTP/1.0"
 
     def send_head(self):
         self.vary = False
+        if "\0" in urllib.parse.unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "NUL in the path")
+            return None
+        if any(part.startswith(".") for part in urllib.parse.unquote(self.path.split("?", 1)[0]).split("/")):
+            self.send_error(HTTPStatus.NOT_FOUND)  # dot-files (.git, .env) are never part of the site
+            return None
         if not self.static_host:
             return super().send_head()
         path = self.translate_path(self.path)
@@ -127,6 +146,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         modified = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).replace(microsecond=0)
         return modified <= since
 
+    def send_error(self, code, message=None, explain=None):
+        """The site's own 404.html for "not found", as the production config sends it."""
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not self.static_host or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.vary = False
+        self.path = "/404.html"  # for Cache-Control: no-cache
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def list_directory(self, path):  # a static host lists no folders
         self.send_error(HTTPStatus.NOT_FOUND, "File not found")
         return None
@@ -135,11 +169,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if self.static_host:
             if self.vary:
                 self.send_header("Vary", "Accept-Encoding")
-            url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+            # An error before the request line was parsed (414, 505, garbage) has no path yet.
+            url_path = urllib.parse.unquote(urllib.parse.urlsplit(getattr(self, "path", "")).path)
             self.send_header("Cache-Control", LONG_CACHE if IMMUTABLE.search(url_path) else "no-cache")
         self.send_header("Content-Security-Policy", self.csp)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format, *args):  # quiet: one line per request is noise in tests

@@ -203,6 +203,7 @@ UI.update({
     "in_force_no_js": {"zh": "未启用 JavaScript 时，本页列出本站构建日（{date}）有效的通知。",
                        "en": "Without JavaScript this page lists the notices in force on {date}, the day "
                              "the site was built."},
+    "in_force_bad_day": {"zh": "“{date}”不是 1900 至 2199 年间的有效日期", "en": "“{date}” is not a valid day between 1900 and 2199"},
     "in_force_failed": {"zh": "无法读取版本数据：", "en": "Could not read the version data: "},
     "has_calculator": {"zh": "可计算", "en": "calculator"},
     "measures_end": {"zh": "其措施载明的期限结束；通知未载明有效期",

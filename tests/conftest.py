@@ -2,7 +2,10 @@
 
 - `built_site`: Path of the site built from policies/ (build date fixed: BUILD_DATE), with the
   calculators' Pyodide runtime unless ZHENGCE_TEST_CALCULATORS=0.
-- `site_url`: base URL ("http://127.0.0.1:PORT/") of that site, served by sitegen.serve.
+- `site_url`: base URL ("http://127.0.0.1:PORT/") of that site, served by sitegen.serve; a test
+  parametrized with `@pytest.mark.parametrize("site_url", SERVERS, indirect=True)` runs against
+  nginx and Caddy started from deploy/ as well (tests/nginx.py, tests/caddy.py). Only representative tests do, to
+  keep the suite's time.
 - `browser`: headless Chromium (/usr/bin/chromium) through Playwright; skipped if absent.
 - `page`: a fresh page whose requests off the site's own origin are blocked and recorded in
   `page.offsite` (tests assert it stays empty), with console errors in `page.errors`.
@@ -47,8 +50,20 @@ def built_site(tmp_path_factory, site_corpus) -> Path:
     return out
 
 
+SERVERS = ("dev", "nginx", "caddy")  # sitegen.serve (`python build.py serve`), the production configs
+
+
 @contextmanager
-def _served(site: Path):
+def _served(site: Path, server: str = "dev", tmp: Path | None = None):
+    if server in ("nginx", "caddy"):
+        from tests import caddy, nginx
+        runner = {"nginx": nginx, "caddy": caddy}[server]
+        reason = runner.available()
+        if reason:
+            pytest.fail(f"{reason} (./dev test installs it)")
+        with runner.running(site, tmp) as url:
+            yield url
+        return
     from sitegen.serve import serve_in_thread
     server, url = serve_in_thread(site, "127.0.0.1", 0)
     try:
@@ -59,8 +74,9 @@ def _served(site: Path):
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site):
-    with _served(built_site) as url:
+def site_url(request, built_site, tmp_path_factory):
+    server = getattr(request, "param", "dev")
+    with _served(built_site, server, tmp_path_factory.mktemp(server)) as url:
         yield url
 
 

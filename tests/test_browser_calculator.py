@@ -123,8 +123,11 @@ def test_reader_who_never_calculates_downloads_nothing_of_pyodide(page, site_url
     assert page.offsite == [] and page.errors == []
 
 
-@pytest.mark.parametrize("kind,lang", [("per-person-cap", "zh"), ("tiers", "en"), ("region-lookup", "zh"),
-                                       ("growth-fallback", "en"), ("outcomes", "en")])
+@pytest.mark.parametrize("kind,lang,site_url", [  # one case also through nginx and Caddy (deploy/)
+    ("per-person-cap", "zh", "dev"), ("tiers", "en", "dev"), ("region-lookup", "zh", "dev"),
+    ("growth-fallback", "en", "dev"), ("outcomes", "en", "dev"), ("per-person-cap", "zh", "nginx"),
+    ("tiers", "en", "caddy")],
+    indirect=["site_url"])
 def test_form_result_equals_cli(page, site_url, site_corpus, kind, lang):
     notice, version, measure, case = pick_case(site_corpus, kind)
     inputs = thaw(case.inputs)

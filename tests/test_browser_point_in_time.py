@@ -74,3 +74,35 @@ def test_a_shared_link_with_a_date_reproduces_the_result(archive_page, archive_u
     page.wait_for_selector(f"{FORM} {DONE}", timeout=BOOT_MS)
     result = page.locator(f"{FORM} [data-result]")
     assert (result.get_attribute("data-version"), result.get_attribute("data-amount")) == ("2", "100000.00")
+
+
+def _set_day(locator, day: str) -> None:
+    # A date input accepts years past 9999; typing them is what the adversarial run did.
+    locator.evaluate("(el, day) => { el.value = day; }", day)
+
+
+def test_a_day_outside_the_bounded_years_is_refused_at_the_date_field(archive_page, archive_url):
+    # As text, "10000-01-01" sorted before every end date, so version 2 was picked and computed.
+    page = archive_page
+    page.goto(archive_url + urls.notice("en", "demo-bus", 2))
+    form = page.locator(FORM)
+    form.locator('[name="cost"]').fill("300000")
+    for day in ("10000-01-01", "1899-12-31"):
+        _set_day(form.locator("[data-as-of]"), day)
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector(f"{FORM} {DONE}", timeout=BOOT_MS)
+        assert form.locator("[data-result]").get_attribute("data-state") == "error"
+        message = page.locator(f'{FORM} [data-error-for="as-of"]')
+        assert message.is_visible() and "between 1900 and 2199" in message.inner_text() and day in message.inner_text()
+
+
+def test_the_in_force_page_refuses_a_five_digit_year(archive_page, archive_url):
+    page = archive_page
+    page.goto(archive_url + urls.in_force("en"))
+    page.wait_for_selector("form[data-zc-in-force][data-zc-shown]")
+    day = page.locator("#zc-on")
+    _set_day(day, "10000-01-01")
+    day.dispatch_event("change")
+    heading = page.locator("#zc-in-force-status")
+    assert "not a valid day between 1900 and 2199" in heading.inner_text()
+    assert page.locator("form[data-zc-in-force]").get_attribute("data-zc-shown") != "10000-01-01"

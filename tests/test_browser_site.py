@@ -9,7 +9,7 @@ import pytest
 
 from sitegen import urls
 from tests.axe import axe_problems
-from tests.conftest import BUILD_DATE
+from tests.conftest import BUILD_DATE, SERVERS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICE = "shengsi-2024"
@@ -49,6 +49,7 @@ def _search(page, site_url, lang, query):
     return page.locator("#zc-results li")
 
 
+@pytest.mark.parametrize("site_url", SERVERS, indirect=True)
 def test_search_chinese_finds_clause_and_result_opens_it(page, site_url, site_corpus):
     users = {n.id for n in site_corpus.notices
              if any("留岗红包" in c.text.zh for c in n.latest.clauses())}

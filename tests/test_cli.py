@@ -101,7 +101,7 @@ def test_calc_status_defaults_to_today_and_names_a_bad_day():
     result = json.loads(run("calc", "dalian-2021", "1", *DALIAN_1, "--json").stdout)
     assert result["status"]["on"] in (before, dt.date.today().isoformat())
     bad = run("calc", "dalian-2021", "1", *DALIAN_1, "--on", "2021-02-30")
-    assert bad.returncode == 2 and "--on takes a day as YYYY-MM-DD" in bad.stderr and bad.stdout == ""
+    assert bad.returncode == 2 and "argument --on: 2021-02-30 is not a day of the calendar" in bad.stderr and bad.stdout == ""
 
 
 def test_list_says_when_the_notice_states_no_end():

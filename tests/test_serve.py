@@ -170,3 +170,46 @@ def test_accepted_encodings_reads_q_values():
     assert serve.accepted_encodings("*;q=1, gzip;q=0") == {"*", "br", "zstd"}
     assert serve.accepted_encodings("BR ; Q=1") == {"br"}
     assert serve.accepted_encodings("") == set() == serve.accepted_encodings(" , ;q=1")
+
+
+def _raw(port: int, data: bytes) -> bytes:
+    """Send bytes exactly as given (http.client would refuse to) and read the whole answer."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+    return out
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),   # over http.server's 64 KB line
+    (b"garbage\r\n\r\n", b"400"),
+    (b"GET / HTTP/9.9\r\n\r\n", b"505"),
+    (b"GET /index%00.html HTTP/1.1\r\nHost: x\r\n\r\n", b"400"),
+    (b"GET /index\x00.html HTTP/1.1\r\nHost: x\r\n\r\n", b"400"),
+])
+def test_malformed_requests_get_a_status_line_and_nothing_is_logged(site, request_bytes, status):
+    # Before: an empty reply, and an AttributeError (or ValueError for the NUL) in the log.
+    srv, _ = serve.serve_in_thread(site)
+    errors = []
+    srv.handle_error = lambda request, address: errors.append(address)
+    try:
+        answer = _raw(srv.server_address[1], request_bytes)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    assert answer.startswith(b"HTTP/1.0 " + status), answer[:200]
+    assert b"Content-Security-Policy:" in answer and errors == []
+
+
+def test_dot_files_are_not_served(site, server):
+    (site / ".env").write_text("SECRET=1")
+    try:
+        for path in ("/.env", "/%2eenv", "/assets/../.env"):
+            resp, body = get(server, path)
+            assert resp.status == 404 and b"SECRET" not in body, path
+    finally:
+        (site / ".env").unlink()

@@ -49,6 +49,7 @@
       asOfNoMeasure: (d, v) => `${d} 有效的是第 ${v} 版，该版没有此项措施的计算器。`,
       asOfUsed: (d, v) => `按 ${d} 有效的第 ${v} 版计算。`,
       asOfUnknown: "无法读取本通知的版本信息。",
+      asOfInvalid: (d) => `“${d}”不是 1900 至 2199 年间的有效日期。`,
     },
     en: {
       loading: "Loading the calculator… (a few seconds the first time)",
@@ -73,6 +74,7 @@
       asOfNoMeasure: (d, v) => `Version ${v} was in force on ${d}, and it has no calculator for this measure.`,
       asOfUsed: (d, v) => `Calculated with version ${v}, in force on ${d}.`,
       asOfUnknown: "The notice's version information could not be read.",
+      asOfInvalid: (d) => `“${d}” is not a valid day between 1900 and 2199.`,
     },
   };
 
@@ -199,10 +201,21 @@
     }
     return versionsIndex;
   }
+  // Days compare as dates, not as text (as text "10000-01-01" sorts before "2024-…"); the year
+  // is bounded as on the command line (sitegen/cliargs.py). Returns YYYYMMDD as a number, or null.
+  function dayNumber(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
+    if (!m) return null;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const date = new Date(Date.UTC(y, mo - 1, d));
+    if (y < 1900 || y > 2199 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+    return y * 10000 + mo * 100 + d;
+  }
   async function versionOn(day, measure) {
     const entry = (await loadVersions()).notice;
+    const on = dayNumber(day);
     const inForce = entry.versions.filter((v) => (v.in_force || []).some(
-      (r) => (r.from === null || r.from <= day) && (r.to === null || day <= r.to)));
+      (r) => (r.from === null || dayNumber(r.from) <= on) && (r.to === null || on <= dayNumber(r.to))));
     if (!inForce.length) return { error: "none" };
     const chosen = inForce[inForce.length - 1];
     const m = (chosen.measures || []).find((x) => x.id === measure);
@@ -280,11 +293,12 @@
         if (day) {
           let picked;
           try {
-            picked = await versionOn(day, measure);
+            picked = dayNumber(day) === null ? { error: "day" } : await versionOn(day, measure);
           } catch {
             picked = { error: "unknown" };
           }
-          const message = picked.error === "none" ? t.asOfNone(day)
+          const message = picked.error === "day" ? t.asOfInvalid(day)
+            : picked.error === "none" ? t.asOfNone(day)
             : picked.error === "measure" ? t.asOfNoMeasure(day, picked.version)
               : picked.error ? t.asOfUnknown : null;
           if (message) {

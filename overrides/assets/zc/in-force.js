@@ -15,7 +15,7 @@
   var index = null;
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
-  var DAY = /^\d{4}-\d{2}-\d{2}$/;
+  var DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
   form.hidden = false;
   document.querySelectorAll("[data-zc-hide-with-js]").forEach(function (el) { el.hidden = true; });
@@ -36,11 +36,23 @@
     return lang === "zh" ? y + "年" + m + "月" + d + "日" : d + " " + MONTHS[m - 1] + " " + y;
   }
 
-  // ISO days compare as strings; a missing bound is open.
+  // Days compare as dates, not as text (as text "10000-01-01" sorts before "2024-…"), with the
+  // year bounded as on the command line (sitegen/cliargs.py): YYYYMMDD as a number, or null.
+  function dayNumber(text) {
+    var m = DAY.exec(text || "");
+    if (!m) { return null; }
+    var y = +m[1], mo = +m[2], d = +m[3];
+    var date = new Date(Date.UTC(y, mo - 1, d));
+    if (y < 1900 || y > 2199 || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) { return null; }
+    return y * 10000 + mo * 100 + d;
+  }
+
+  // A missing bound is open.
   function statusOn(version, day) {
+    var on = dayNumber(day);
     for (var i = 0; i < version.periods.length; i++) {
       var p = version.periods[i];
-      if ((p.from === null || p.from <= day) && (p.to === null || day <= p.to)) { return p.status; }
+      if ((p.from === null || dayNumber(p.from) <= on) && (p.to === null || on <= dayNumber(p.to))) { return p.status; }
     }
     return null;
   }
@@ -84,7 +96,10 @@
   }
 
   function show(day) {
-    if (!DAY.test(day)) { return; }
+    if (dayNumber(day) === null) {
+      if (day) { heading.textContent = form.dataset.zcBadDay.replace("{date}", day); }
+      return;
+    }
     load().then(function (data) {
       var found = [];
       data.notices.forEach(function (notice) {
