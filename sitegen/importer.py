@@ -42,7 +42,8 @@ LEVELS = (
 )
 DOC_NUMBER = re.compile(r"^\S{1,20}[〔﹝\[［(（]\s*\d{4}\s*[〕﹞\]］)）]\s*\d+\s*号$")
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-PRINTED_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发$")
+# "…印发", with the 印发机关 on the line before or, as GB/T 9704 prints it, on the same line.
+PRINTED_LINE = re.compile(r"^(?:(\S.*?)\s+)?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发$")
 CC_LINE = re.compile(r"^抄\s*送\s*[:：]")
 ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*\d*$")
 UNITS_LINE = re.compile(r"^责任单位\s*[:：]")
@@ -190,8 +191,9 @@ def _number_text(level: int, n: int, printed: str):
     return printed
 
 
-def _date(match) -> str:
-    return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+def _date(match, first: int = 1) -> str:
+    year, month, day = (int(match.group(first + k)) for k in range(3))
+    return dt.date(year, month, day).isoformat()
 
 
 def _ends(text: str) -> bool:
@@ -288,8 +290,11 @@ def parse(text: str) -> dict:
     while end > i:
         line = lines[end - 1].text
         if PRINTED_LINE.match(line):
-            data.setdefault("dates", {})["printed"] = _date(PRINTED_LINE.match(line))
-            if end - 2 >= i and _org_like(lines[end - 2].text) and not CC_LINE.match(lines[end - 2].text):
+            found = PRINTED_LINE.match(line)
+            data.setdefault("dates", {})["printed"] = _date(found, 2)
+            if found.group(1):
+                data["printed_by"] = _bi(found.group(1))
+            elif end - 2 >= i and _org_like(lines[end - 2].text) and not CC_LINE.match(lines[end - 2].text):
                 data["printed_by"] = _bi(lines[end - 2].text)
                 end -= 1
             end -= 1
@@ -483,9 +488,16 @@ def _body(lines: list[Line], draft: _Draft, *, prefix: str, closing: bool):
     items = list(zip(lines[first:], numbering[first:]))
     if not items:
         return preamble, [], []
-    if any(ln.cells for ln, _ in items):
-        return preamble, *_table(items, draft, prefix)
+    table = next((k for k, (ln, _) in enumerate(items) if ln.cells), None)
+    if table is None:
+        return (preamble, *_numbered(items, draft, prefix, closing))
+    sections, tail = _numbered(items[:table], draft, prefix, False) if table else ([], [])
+    rows, after = _table(items[table:], draft, prefix, len(sections))
+    return preamble, sections + rows, tail + after
 
+
+def _numbered(items, draft: _Draft, prefix: str, closing: bool):
+    """Sections and clauses by the numbering: (sections, closing paragraphs)."""
     top = min(nb[0] for _, nb in items if nb)
     top_items = [k for k, (_, nb) in enumerate(items) if nb and nb[0] == top]
     has_children = any(b - a > 1 for a, b in zip(top_items, top_items[1:] + [len(items)]))
@@ -565,10 +577,10 @@ def _body(lines: list[Line], draft: _Draft, *, prefix: str, closing: bool):
         s.pop("_n", None)
         if not s["clauses"]:
             del s["clauses"]
-    return preamble, sections, tail
+    return sections, tail
 
 
-def _table(items, draft: _Draft, prefix: str):
+def _table(items, draft: _Draft, prefix: str, offset: int = 0):
     """Sections from a table such as a 分工表: each page (its repeated header row) a section,
     each row a clause with its 责任单位 cell; a label split vertically over the rows of the first
     column becomes the section heading (listed as a repair, as the source has it in pieces)."""
@@ -591,7 +603,7 @@ def _table(items, draft: _Draft, prefix: str):
     def start():
         nonlocal current, fragments
         close()
-        current = {"id": draft.unique_id(f"{prefix}s{len(sections) + 1}", prefix.rstrip("-") or "t"), "clauses": []}
+        current = {"id": draft.unique_id(f"{prefix}s{offset + len(sections) + 1}", prefix.rstrip("-") or "t"), "clauses": []}
         sections.append(current)
         fragments = []
 
@@ -601,7 +613,7 @@ def _table(items, draft: _Draft, prefix: str):
             if current is not None and current["clauses"] and not _number(ln.text) and len(ln.text) <= 20 \
                     and not _ends(ln.text):
                 close()
-                current = {"id": draft.unique_id(f"{prefix}s{len(sections) + 1}", prefix.rstrip("-") or "t"),
+                current = {"id": draft.unique_id(f"{prefix}s{offset + len(sections) + 1}", prefix.rstrip("-") or "t"),
                            "heading": _bi(ln.text), "clauses": []}
                 sections.append(current)
                 fragments = []

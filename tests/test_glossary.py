@@ -1,33 +1,19 @@
-"""Every glossary term is translated the same way wherever it appears."""
+"""Every glossary term is translated the same way wherever it appears.
+
+The check is `sitegen.content.glossary_misses`, the same code `python build.py validate` runs.
+"""
 
 from __future__ import annotations
 
+from sitegen import content
+from sitegen.yamlload import format_path
 from tests.corpus import corpus
-
-
-def _texts(version):
-    """Every bilingual text of a version: (where, {zh, en})."""
-    def walk(value, path):
-        if isinstance(value, dict):
-            if set(value) == {"zh", "en"} and all(isinstance(v, str) for v in value.values()):
-                yield path, value
-                return
-            for k, v in value.items():
-                yield from walk(v, f"{path}.{k}")
-        elif isinstance(value, (list, tuple)):
-            for i, v in enumerate(value):
-                yield from walk(v, f"{path}[{i}]")
-    yield from walk(version.data, "")
 
 
 def test_glossary_terms_are_used_consistently():
     glossary = corpus().glossary
     assert glossary, "policies/glossary.yaml has terms"
-    misses = []
-    for notice in corpus().notices:
-        for version in notice.versions:
-            for where, text in _texts(version):
-                for term in glossary:
-                    if term.zh in text["zh"] and term.en.lower() not in text["en"].lower():
-                        misses.append(f"{notice.id} v{version.version}{where}: 「{term.zh}」 not rendered as '{term.en}'")
+    misses = [f"{notice.id} v{version.version} {format_path(path)}: 「{term.zh}」 not rendered as '{term.en}'"
+              for notice in corpus().notices for version in notice.versions
+              for path, term in content.glossary_misses(version.data, glossary)]
     assert not misses, "\n".join(misses[:30]) + (f"\n… {len(misses)} in all" if len(misses) > 30 else "")
