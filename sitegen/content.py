@@ -406,11 +406,12 @@ def _evaluate(source: str, env: dict):
 
 def _side(var, limit) -> str | None:
     """below / at / above when `var` is within one step of `limit`: a day for dates; for numbers
-    one unit or 1% of the limit, whichever is larger (99,999 is just below a 100,000 cap)."""
+    one unit or 10% of the limit, whichever is larger (9 is just below 10; 19,000 yuan, twenty
+    workers less one at 1,000 yuan each, is just below a 20,000 cap)."""
     if isinstance(var, dt.date) and isinstance(limit, dt.date):
         delta, tolerance = Decimal((var - limit).days), Decimal(1)
     elif isinstance(var, Decimal) and isinstance(limit, Decimal) and not isinstance(var, bool):
-        delta, tolerance = var - limit, max(Decimal(1), abs(limit) / 100)
+        delta, tolerance = var - limit, max(Decimal(1), abs(limit) / 10)
     else:
         return None
     if delta == 0:
