@@ -417,7 +417,8 @@ CASE = Obj({
 
 
 def json_schema() -> dict:
-    schema = NOTICE.json_schema()
+    from .schema_help import describe  # help text for editors, kept apart from the declarations
+    schema = describe(NOTICE.json_schema())
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "notice.schema.json",
             "title": "Zhengce policy notice (one version)", **schema}

@@ -49,3 +49,21 @@ def test_schema_rejects_an_unknown_key():
         assert "colour" in exc.message
     else:
         raise AssertionError("unknown key accepted")
+
+
+def test_every_property_has_a_bilingual_description():
+    """Editors show these on hover (.vscode/settings.json wires the schema to policies/*/v*.yaml)."""
+    from sitegen.schema_help import properties
+    schema = json.loads((ROOT / "schema" / "notice.schema.json").read_text(encoding="utf-8"))
+    found = list(properties(schema))
+    assert len(found) > 200
+    missing = [path for path, sub in found if not sub.get("description")]
+    assert not missing, f"properties without a description (add them to sitegen/schema_help.py): {missing}"
+    for path, sub in found:
+        assert " — " in sub["description"] and any("\u4e00" <= c <= "\u9fff" for c in sub["description"]), path
+
+
+def test_workspace_settings_wire_the_schema_to_the_notice_files():
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    patterns = settings["yaml.schemas"]["./schema/notice.schema.json"]
+    assert "policies/*/v*.yaml" in patterns
