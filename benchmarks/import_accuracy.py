@@ -9,6 +9,7 @@ For each source in sources/ that a notice in policies/ was encoded from, it impo
 - clauses: the share of the hand-encoded clause boundaries the import finds (a boundary is a
   clause's start: its first 12 characters without whitespace; a notice printed inside the seed as
   a linked attachment counts too), and the share of the import's boundaries that are real ones;
+- section headings: how many of the hand encoding's headings the import gives the same Chinese;
 - metadata: the share of the GB/T 9704 fields the hand encoding fills (title, 发文字号, issuers,
   addressees, dates, signatures, 附注, attachments' labels and titles, 抄送, 印发…) that the
   import gives the same Chinese for, plus fields it filled where the hand encoding has none.
@@ -72,6 +73,17 @@ def boundaries(data: dict) -> Counter:
     return keys
 
 
+def headings(data: dict) -> Counter:
+    """Every section heading of a version's data (sections are boundaries too)."""
+    keys = Counter()
+    bodies = [data.get("body") or []] + [a.get("body") or [] for a in data.get("attachments") or []]
+    for body in bodies:
+        for section in body:
+            if section.get("heading"):
+                keys[content.strip_ws(section["heading"]["zh"])] += 1
+    return keys
+
+
 def measure(seed: Path, corpus) -> dict:
     """The figures for one seed against the notices encoded from it."""
     text = importer.source_text(seed)
@@ -89,6 +101,11 @@ def measure(seed: Path, corpus) -> dict:
     found = boundaries(data)
     hits = sum((expected & found).values())
 
+    want_headings = Counter()
+    for notice in hand:
+        want_headings += headings(notice.latest.data)
+    heading_hits = sum((want_headings & headings(data)).values())
+
     ours, theirs = metadata_fields(data), metadata_fields(primary.latest.data)
     compared = [k for k in theirs if theirs[k]]
     same = [k for k in compared if ours.get(k) == theirs[k]]
@@ -100,6 +117,7 @@ def measure(seed: Path, corpus) -> dict:
         "clauses_expected": sum(expected.values()), "clauses_found": sum(found.values()), "clauses_matched": hits,
         "clause_recall": hits / max(1, sum(expected.values())),
         "clause_precision": hits / max(1, sum(found.values())),
+        "headings_expected": sum(want_headings.values()), "headings_matched": heading_hits,
         "metadata_compared": len(compared), "metadata_matched": len(same),
         "metadata_recall": len(same) / max(1, len(compared)),
         "metadata_missed": [k for k in compared if k not in same],
@@ -128,6 +146,7 @@ def main(argv=None) -> int:
         meta = f"{r['metadata_matched']}/{r['metadata_compared']} ({r['metadata_recall']:.0%})"
         print(f"{r['seed']:<28} {r['notice']:<16} {'yes' if r['text_verbatim'] else 'NO':<8} {clauses:<40} "
               f"{meta:<18} {r['to_translate']}")
+        print(f"{'':<28} section headings the same: {r['headings_matched']}/{r['headings_expected']}")
         if r["metadata_missed"]:
             print(f"{'':<28} metadata missed: {', '.join(r['metadata_missed'])}")
         if r["metadata_extra"]:
