@@ -191,9 +191,15 @@ def _number_text(level: int, n: int, printed: str):
     return printed
 
 
-def _date(match, first: int = 1) -> str:
+def _date(match, first: int = 1) -> str | None:
+    """The ISO date of a 年月日 match, or None when there is no such day (2024年13月40日)."""
+    if match is None:
+        return None
     year, month, day = (int(match.group(first + k)) for k in range(3))
-    return dt.date(year, month, day).isoformat()
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _ends(text: str) -> bool:
@@ -289,7 +295,7 @@ def parse(text: str) -> dict:
     end = len(lines)
     while end > i:
         line = lines[end - 1].text
-        if PRINTED_LINE.match(line):
+        if _date(PRINTED_LINE.match(line), 2):
             found = PRINTED_LINE.match(line)
             data.setdefault("dates", {})["printed"] = _date(found, 2)
             if found.group(1):
@@ -345,7 +351,7 @@ def parse(text: str) -> dict:
         notes.insert(0, rest.pop().text)
     signed = None
     signature_lines = []
-    if rest and DATE_LINE.match(rest[-1].text):
+    if rest and _date(DATE_LINE.match(rest[-1].text)):
         signed = _date(DATE_LINE.match(rest.pop().text))
         while rest and len(signature_lines) < 8 and _org_like(rest[-1].text) and not rest[-1].cells:
             signature_lines.insert(0, rest.pop().text)
@@ -390,9 +396,9 @@ def parse(text: str) -> dict:
     if portal.get("doc_number") and "doc_number" not in data:
         data["doc_number"] = portal["doc_number"]
     for key in ("written", "published"):
-        found = DATE_LINE.match(portal.get(key) or "")
+        found = _date(DATE_LINE.match(portal.get(key) or ""))
         if found:
-            data.setdefault("dates", {}).setdefault(key, _date(found))
+            data.setdefault("dates", {}).setdefault(key, found)
     if not issuers and portal.get("issuer"):
         issuers = [n for n in re.split(r"[、;；]", portal["issuer"]) if n.strip()]
     if not issuers and data.get("signatories"):
@@ -480,6 +486,18 @@ def _units(text: str) -> list[dict]:
     return units
 
 
+def _add_units(clause: dict, text: str) -> None:
+    """A 责任单位 line or cell for `clause`: its text as printed, and the units it names."""
+    if "units_text" in clause:  # a second line of units
+        clause["units_text"]["zh"] += "\n" + text
+        clause["units"] = clause.get("units", []) + _units(text)
+    else:
+        clause["units"] = _units(text)
+        clause["units_text"] = _bi(text)
+    if not clause["units"]:
+        del clause["units"]
+
+
 def _body(lines: list[Line], draft: _Draft, *, prefix: str, closing: bool):
     """(paragraphs before the first item, sections, closing paragraphs)."""
     numbering = _accepted(lines)
@@ -563,8 +581,7 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
         if nb:
             new_clause(nb[3].strip(), _number_text(nb[0], nb[1], nb[2]), nb[1])
         elif UNITS_LINE.match(text) and clause is not None:
-            clause["units"] = _units(text)
-            clause["units_text"] = _bi(text)
+            _add_units(clause, text)
         elif closing and k > last_numbered and numbered_in.get(len(sections) - 1) and (clause is None or _ends(clause["text"]["zh"])):
             tail.append(text)
         elif clause is not None and not _ends(clause["text"]["zh"]) and "units_text" not in clause:
@@ -575,102 +592,142 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
             new_clause(text)
     for s in sections:
         s.pop("_n", None)
-        if not s["clauses"]:
-            del s["clauses"]
+        _number_only(s)
     return sections, tail
+
+
+def _number_only(section: dict) -> None:
+    """A clause that is only its number ("1." with nothing after it) keeps the number as its text."""
+    for clause in section.get("clauses") or ():
+        if not clause["text"]["zh"].strip():
+            number = clause.pop("number")
+            clause["text"]["zh"] = number if isinstance(number, str) else number["zh"]
+    if not section.get("clauses"):
+        section.pop("clauses", None)
 
 
 def _table(items, draft: _Draft, prefix: str, offset: int = 0):
     """Sections from a table such as a 分工表: each page (its repeated header row) a section,
     each row a clause with its 责任单位 cell; a label split vertically over the rows of the first
-    column becomes the section heading (listed as a repair, as the source has it in pieces)."""
-    sections: list[dict] = []
-    header = None
-    tail: list[str] = []
-    fragments: list[str] = []
-    current = None
-    headers = 0
-
-    def close():
-        if current is not None and fragments:
-            current["heading"] = _bi("".join(fragments))
-            draft.repairs.append({"id": f"r{len(draft.repairs) + 1}", "kind": "repair", "target": current["id"],
-                                  "fixed": "".join(fragments),
-                                  "text": {"zh": "表格首列竖排的分组名称按原文次序拼合为本组标题。",
-                                           "en": "The group name, split vertically over the first column's rows, "
-                                                 "is joined in the source's order as this group's heading."}})
-
-    def start():
-        nonlocal current, fragments
-        close()
-        current = {"id": draft.unique_id(f"{prefix}s{offset + len(sections) + 1}", prefix.rstrip("-") or "t"), "clauses": []}
-        sections.append(current)
-        fragments = []
-
-    clause = None
-    for ln, nb in items:
+    column becomes the section heading (listed as a repair, as the source has it in pieces).
+    Lines after the table (附则 and its items) continue as sections of their own."""
+    table = _Table(draft, prefix, offset)
+    first = items[0][0]
+    # The first row is a header when it numbers nothing and its text occurs nowhere but in its
+    # repeats (so the repair that removes them removes nothing else).
+    if not any(_number(c) for c in first.cells):
+        repeats = sum(1 for ln, _ in items if ln.text == first.text)
+        if draft.flat.count(strip_ws(first.text)) == repeats:
+            table.header = first.text
+    for k, (ln, nb) in enumerate(items):
+        following = items[k + 1][1] if k + 1 < len(items) else None
         if ln.cells is None:
-            if current is not None and current["clauses"] and not _number(ln.text) and len(ln.text) <= 20 \
-                    and not _ends(ln.text):
-                close()
-                current = {"id": draft.unique_id(f"{prefix}s{offset + len(sections) + 1}", prefix.rstrip("-") or "t"),
-                           "heading": _bi(ln.text), "clauses": []}
-                sections.append(current)
-                fragments = []
-                continue
-            if current is None:
-                start()
-            if nb:
-                clause = {"id": draft.unique_id(prefix + str(nb[1]), current["id"]),
-                          "number": _number_text(nb[0], nb[1], nb[2]),
-                          "text": _bi(nb[3].strip())}
-                current["clauses"].append(clause)
-            elif clause is not None and not _ends(clause["text"]["zh"]):
-                clause["text"]["zh"] += ln.text
-            else:
-                tail.append(ln.text)
-            continue
-        cells = ln.cells
-        if header is None or ln.text == header:
-            if header is None:
-                header = ln.text
-            headers += 1
-            start()
-            continue
-        label, content, units = (cells + ["", "", ""])[:3] if len(cells) >= 3 else ("", cells[0], cells[1])
-        found = _number(content)
+            table.line(ln.text, nb, heading=bool(following) and not nb and len(ln.text) <= 20 and not _ends(ln.text))
+        elif ln.text == table.header:
+            table.headers += 1
+            table.section()
+        else:
+            table.row(ln.cells)
+    return table.finish(), []
+
+
+class _Table:
+    def __init__(self, draft: _Draft, prefix: str, offset: int):
+        self.draft, self.prefix, self.offset = draft, prefix, offset
+        self.sections: list[dict] = []
+        self.current = None
+        self.clause = None
+        self.fragments: list[str] = []
+        self.header = None
+        self.headers = 0
+
+    def section(self, heading: str | None = None) -> None:
+        self.close()
+        ident = self.draft.unique_id(f"{self.prefix}s{self.offset + len(self.sections) + 1}", "t")
+        self.current = {"id": ident, **({"heading": _bi(heading)} if heading else {}), "clauses": []}
+        self.sections.append(self.current)
+        self.clause, self.fragments = None, []
+
+    def close(self) -> None:
+        """The vertical label's pieces, joined in the source's order, head the section."""
+        if self.current is not None and self.fragments:
+            joined = "".join(self.fragments)
+            self.current["heading"] = _bi(joined)
+            self.draft.repairs.append({
+                "id": f"r{len(self.draft.repairs) + 1}", "kind": "repair", "target": self.current["id"],
+                "fixed": joined, "text": {"zh": "表格首列竖排的分组名称按原文次序拼合为本组标题。",
+                                          "en": "The group name, split vertically over the first column's rows, "
+                                                "is joined in the source's order as this group's heading."}})
+
+    def add(self, text: str, number=None, n=None) -> None:
+        if self.current is None:
+            self.section()
+        wanted = self.prefix + str(n) if n else f"{self.current['id']}-{len(self.current['clauses']) + 1}"
+        self.clause = {"id": self.draft.unique_id(wanted, self.current["id"])}
+        if number:
+            self.clause["number"] = number
+        self.clause["text"] = _bi(text)
+        self.current["clauses"].append(self.clause)
+
+    def joins(self, text: str) -> bool:
+        """A row or line that continues the clause before it (same cell, next line or page)."""
+        clause = self.clause
+        return clause is not None and "units_text" not in clause and (not text or not _ends(clause["text"]["zh"]))
+
+    def line(self, text: str, nb, *, heading: bool) -> None:
+        if heading and self.current is not None and self.current["clauses"]:
+            self.section(text)  # e.g. 附则 after the table, followed by its numbered items
+        elif nb:
+            self.add(nb[3].strip(), _number_text(nb[0], nb[1], nb[2]), nb[1])
+        elif self.joins(text):
+            self.clause["text"]["zh"] += text
+        else:
+            self.add(text)
+
+    def row(self, cells: list[str]) -> None:
+        if len(cells) >= 3:
+            label, content, units = cells[0], cells[1], " ".join(cells[2:])
+        else:
+            label, content, units = "", cells[0], cells[1]
+        if self.current is None:
+            self.section()
         if label:
-            fragments.append(label)
-            draft.artefact(label, content, "表格首列竖排的分组名称碎片，已拼合为本组标题。",
-                           "A piece of the group name split vertically over the first column; joined into the heading.")
+            self.fragments.append(label)
+            self.draft.artefact(label, content, "表格首列竖排的分组名称碎片，已拼合为本组标题。",
+                                "A piece of the group name split vertically over the first column; "
+                                "joined into the heading.")
+        found = _number(content)
         if found:
-            clause = {"id": draft.unique_id(prefix + str(found[1]), current["id"]),
-                      "number": _number_text(found[0], found[1], found[2]),
-                      "text": _bi(found[3].strip())}
-            current["clauses"].append(clause)
-        elif clause is not None:
-            clause["text"]["zh"] += content
-        if units and clause is not None:
-            clause["units"] = _units(units)
-            clause["units_text"] = _bi(units)
-    close()
-    if headers:
-        draft.artefact(header, "", "表头在每页重复出现，按表格结构呈现，不作为正文文字。",
-                       "The table header repeated on each page is shown as the table's structure, not as text.",
-                       count=headers)
-    for s in sections:
-        if not s["clauses"]:
-            del s["clauses"]
-    return sections, tail
+            self.add(found[3].strip(), _number_text(found[0], found[1], found[2]), found[1])
+        elif self.joins(content):
+            self.clause["text"]["zh"] += content
+        elif content:
+            self.add(content)
+        if units:
+            if self.clause is None:
+                self.add(units)  # units with no clause to hold them stay as text
+            else:
+                _add_units(self.clause, units)
+
+    def finish(self) -> list[dict]:
+        self.close()
+        if self.headers:
+            self.draft.artefact(self.header, "", "表头在每页重复出现，按表格结构呈现，不作为正文文字。",
+                                "The table header repeated on each page is shown as the table's structure, "
+                                "not as text.", count=self.headers)
+        for section in self.sections:
+            _number_only(section)
+        return self.sections
 
 
 def _attachments(parts: list[list[Line]], draft: _Draft, *, single: bool) -> list[dict]:
     out = []
     for a, lines in enumerate(parts, 1):
         prefix = "" if single and len(parts) == 1 else f"a{a}-"
-        att = {"id": f"a{a}", "label": _bi(lines[0].text)}
         title, m = _title(lines, 1)
-        att["title"] = _bi(title or TODO_FILL)
+        # An attachment without a title line: its label is all the source prints.
+        att = {"id": f"a{a}", "label": _bi(lines[0].text)} if title else {"id": f"a{a}"}
+        att["title"] = _bi(title or lines[0].text)
         paragraphs, sections, tail = _body(lines[m:], draft, prefix=prefix, closing=True)
         if paragraphs:
             att["paragraphs"] = [_bi(p) for p in paragraphs]
@@ -690,8 +747,19 @@ KEY_ORDER = ("id", "version", "stage", "title", "doc_number", "index_no", "categ
 
 
 def version_data(text: str, notice_id: str, source_name: str, sha256: str) -> dict:
-    """A complete, valid v1 of a notice from its source text."""
-    parsed = parse(text)
+    """A complete, valid v1 of a notice from its source text.
+
+    The import must reproduce the source's Chinese: it is checked here with the same comparison
+    `validate` runs, and a document whose structure the parser gets wrong is imported as plain
+    paragraphs instead (one clause per line, with a note), never with altered text.
+    """
+    parsed = _complete(parse(text), notice_id, source_name, sha256)
+    if not verbatim(parsed, text):
+        parsed = _complete(_plain(text), notice_id, source_name, sha256)
+    return parsed
+
+
+def _complete(parsed: dict, notice_id: str, source_name: str, sha256: str) -> dict:
     parsed.setdefault("dates", {})
     parsed.update({
         "id": notice_id, "version": 1,
@@ -701,6 +769,25 @@ def version_data(text: str, notice_id: str, source_name: str, sha256: str) -> di
     required = ("doc_number", "issuers", "addressees", "body", "dates")  # the schema wants these even when empty
     return {k: parsed[k] for k in KEY_ORDER
             if k in parsed and (parsed[k] not in ([], None, {}) or k in required)}
+
+
+def verbatim(data: dict, text: str) -> bool:
+    """Whether version data prints `text` (whitespace and its repair annotations aside)."""
+    from .content import text_difference  # content reads sources through this module
+    from .model import Corpus, Version, freeze
+    return text_difference(Version(freeze(data), Path("v1.yaml")), Corpus(()), text) is None
+
+
+def _plain(text: str) -> dict:
+    """The fallback: every line a clause of one section, the title left to fill in."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    clauses = [{"id": str(k), "text": _bi(line)} for k, line in enumerate(lines, 1)]
+    return {"title": _bi(TODO_FILL), "doc_number": None, "issuers": [], "addressees": [], "stage": "final",
+            "print_order": ["body"], "body": [{"id": "s1", "clauses": clauses}] if clauses else [],
+            "annotations": [{"id": "n1", "kind": "note", "text": {
+                "zh": "导入时未能可靠识别本文的结构，已逐行导入；请按原文划分部分和条款。",
+                "en": "The import could not find this document's structure reliably and took it line by line; "
+                      "split it into sections and clauses as the source does."}}]}
 
 
 class _Dumper(yaml.SafeDumper):

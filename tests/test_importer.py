@@ -240,3 +240,50 @@ def _cli(tmp_path, *args):
                ZHENGCE_MANIFEST=str(tmp_path / "manifest.json"))
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, env=env,
                           cwd=tmp_path)
+
+
+# -- any text: a valid draft that reproduces it ------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.text(alphabet="的一是在不了有和人中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工"
+                          "，。、；：（）“”", min_size=1, max_size=12)
+_LINE = st.one_of(
+    _WORDS,
+    st.builds("{}、{}".format, st.sampled_from("一二三四五六七八九十"), _WORDS),
+    st.builds("（{}）{}".format, st.sampled_from("一二三四五"), _WORDS),
+    st.builds("{}.{}".format, st.integers(1, 12), _WORDS),
+    st.builds("（{}）{}".format, st.integers(1, 5), _WORDS),
+    st.builds("责任单位：△{}、{}".format, _WORDS, _WORDS),
+    st.builds("{}\t{}\t{}".format, _WORDS, _WORDS, _WORDS),
+    st.builds("\t{}. {}\t{}".format, st.integers(1, 9), _WORDS, _WORDS),
+    st.sampled_from(["附件", "附件1", "2024年1月29日", "2024年13月40日", "（此件主动公开）", "抄送：区委各部门，区法院。",
+                     "某某办公室 2024年1月30日印发", "某某局文件", "某发〔2024〕5号", "各有关单位：", "", "索引号：",
+                     "- 1. 第一", "[bookmark: _GoBack]某某", "附则", "关于某事的通知", "项目\t内容\t责任单位"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_LINE, max_size=20))
+def test_any_text_imports_as_a_valid_draft_that_reproduces_it(lines):
+    from sitegen.model import Corpus, Version, freeze
+    from sitegen.readers import _check_ids
+    from sitegen.schema import NOTICE
+    from sitegen.yamlload import load_yaml
+    text = "\n".join(lines)
+    if not content.strip_ws(text):
+        return
+    data = importer.version_data(text, "x", "s.txt", "0" * 64)
+    assert list(NOTICE.check(data, ())) == []
+    loaded, errors = load_yaml(importer.dump_version(data, "s.txt"), "v1.yaml")
+    assert errors == [] and _check_ids(loaded) == []
+    assert content.text_difference(Version(freeze(loaded.data), Path("v1.yaml")), Corpus(()), text) is None
+
+
+def test_a_document_the_parser_cannot_follow_is_imported_line_by_line():
+    text = "索引号：\n（4）二口布结带京\n\t1. \t\n附则\n2.\n消回因系多己"
+    data = importer.version_data(text, "x", "s.txt", "0" * 64)
+    assert importer.verbatim(data, text)
+    assert [c["text"]["zh"] for c in data["body"][0]["clauses"]][:2] == ["索引号：", "（4）二口布结带京"]
+    assert data["annotations"][0]["kind"] == "note"
