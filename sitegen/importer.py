@@ -225,11 +225,12 @@ class _Draft:
         self.repairs: list[dict] = []
         self.ids: set[str] = set()
 
-    def unique_id(self, wanted: str, prefix: str) -> str:
-        ident = wanted if wanted not in self.ids else f"{prefix}-{wanted}"
+    def unique_id(self, wanted: str, scope: str = "") -> str:
+        """`wanted`, or `scope-wanted` when taken (clause 1 of a second table: s4-1), or a suffix."""
+        ident = wanted if wanted not in self.ids or not scope else f"{scope}-{wanted}"
         n = 2
         while ident in self.ids:
-            ident, n = f"{prefix}-{wanted}-{n}", n + 1
+            ident, n = f"{wanted}-{n}", n + 1
         self.ids.add(ident)
         return ident
 
@@ -510,8 +511,7 @@ def _body(lines: list[Line], draft: _Draft, *, prefix: str, closing: bool):
     if table is None:
         return (preamble, *_numbered(items, draft, prefix, closing))
     sections, tail = _numbered(items[:table], draft, prefix, False) if table else ([], [])
-    rows, after = _table(items[table:], draft, prefix, len(sections))
-    return preamble, sections + rows, tail + after
+    return preamble, sections + _table(items[table:], draft, prefix, len(sections)), tail
 
 
 def _numbered(items, draft: _Draft, prefix: str, closing: bool):
@@ -527,7 +527,7 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
 
     def new_section(number=None, heading=None, n=None):
         nonlocal section, clause
-        ident = draft.unique_id(f"{prefix}s{n or len(sections) + 1}", (prefix + "x").rstrip("-"))
+        ident = draft.unique_id(f"{prefix}s{n or len(sections) + 1}")
         section = {"id": ident}
         if number:
             section["number"] = number
@@ -546,7 +546,7 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
             base = f"{sec}-{len(section['clauses']) + 1}"
         elif as_sections and level_of_clauses != 3:
             base = f"{sec}-{n}"
-        ident = draft.unique_id(prefix + base, f"{prefix}{sec}".rstrip("-"))
+        ident = draft.unique_id(prefix + base, section["id"])
         clause = {"id": ident}
         if number:
             clause["number"] = number
@@ -582,8 +582,9 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
             new_clause(nb[3].strip(), _number_text(nb[0], nb[1], nb[2]), nb[1])
         elif UNITS_LINE.match(text) and clause is not None:
             _add_units(clause, text)
-        elif closing and k > last_numbered and numbered_in.get(len(sections) - 1) and (clause is None or _ends(clause["text"]["zh"])):
-            tail.append(text)
+        elif (closing and k > last_numbered and numbered_in.get(len(sections) - 1)
+              and (clause is None or _ends(clause["text"]["zh"]))):
+            tail.append(text)  # after the last item: the closing (要求, 联系人…)
         elif clause is not None and not _ends(clause["text"]["zh"]) and "units_text" not in clause:
             clause["text"]["zh"] += text  # a line broken by a page or a column: same clause
         elif numbered_in.get(len(sections) - 1) and not section["clauses"]:
@@ -628,10 +629,12 @@ def _table(items, draft: _Draft, prefix: str, offset: int = 0):
             table.section()
         else:
             table.row(ln.cells)
-    return table.finish(), []
+    return table.finish()
 
 
 class _Table:
+    """The state of reading a table row by row (see `_table`)."""
+
     def __init__(self, draft: _Draft, prefix: str, offset: int):
         self.draft, self.prefix, self.offset = draft, prefix, offset
         self.sections: list[dict] = []
@@ -643,7 +646,7 @@ class _Table:
 
     def section(self, heading: str | None = None) -> None:
         self.close()
-        ident = self.draft.unique_id(f"{self.prefix}s{self.offset + len(self.sections) + 1}", "t")
+        ident = self.draft.unique_id(f"{self.prefix}s{self.offset + len(self.sections) + 1}")
         self.current = {"id": ident, **({"heading": _bi(heading)} if heading else {}), "clauses": []}
         self.sections.append(self.current)
         self.clause, self.fragments = None, []
@@ -732,7 +735,7 @@ def _attachments(parts: list[list[Line]], draft: _Draft, *, single: bool) -> lis
         if paragraphs:
             att["paragraphs"] = [_bi(p) for p in paragraphs]
         if tail:  # closing, signatures and date of an attached document: kept in order as text
-            sections.append({"id": draft.unique_id(f"{prefix}end", f"a{a}"), "paragraphs": [_bi(t) for t in tail]})
+            sections.append({"id": draft.unique_id(f"{prefix}end"), "paragraphs": [_bi(t) for t in tail]})
         att["body"] = sections
         out.append(att)
     return out
