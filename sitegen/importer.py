@@ -182,13 +182,9 @@ def _roman(n: int) -> str:
     return out
 
 
-def _number_text(level: int, n: int, printed: str):
-    """A number as printed, with its English form: 一、→ I., （一）→ (1); 1. and （1） read the same."""
-    if level == 1:
-        return {"zh": printed, "en": f"{_roman(n)}."}
-    if level == 2:
-        return {"zh": printed, "en": f"({n})"}
-    return printed
+def _section_number(n: int, printed: str) -> dict:
+    """A section number as printed, with its English form: 一、→ I."""
+    return {"zh": printed, "en": f"{_roman(n)}."}
 
 
 def _date(match, first: int = 1) -> str | None:
@@ -572,14 +568,14 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
             cut = heading.find("。")
             if 0 <= cut < len(heading.rstrip()) - 1:
                 heading, remainder = heading[:cut + 1], heading[cut + 1:]
-            new_section(_number_text(1, nb[1], nb[2]), heading.strip() or None, nb[1])
+            new_section(_section_number(nb[1], nb[2]), heading.strip() or None, nb[1])
             if remainder.strip():
                 new_clause(remainder.strip())
             continue
         if section is None:
             new_section()
         if nb:
-            new_clause(nb[3].strip(), _number_text(nb[0], nb[1], nb[2]), nb[1])
+            new_clause(nb[3].strip(), nb[2], nb[1])  # as printed, like the hand encodings
         elif UNITS_LINE.match(text) and clause is not None:
             _add_units(clause, text)
         elif (closing and k > last_numbered and numbered_in.get(len(sections) - 1)
@@ -601,8 +597,7 @@ def _number_only(section: dict) -> None:
     """A clause that is only its number ("1." with nothing after it) keeps the number as its text."""
     for clause in section.get("clauses") or ():
         if not clause["text"]["zh"].strip():
-            number = clause.pop("number")
-            clause["text"]["zh"] = number if isinstance(number, str) else number["zh"]
+            clause["text"]["zh"] = clause.pop("number")
     if not section.get("clauses"):
         section.pop("clauses", None)
 
@@ -681,7 +676,7 @@ class _Table:
         if heading and self.current is not None and self.current["clauses"]:
             self.section(text)  # e.g. 附则 after the table, followed by its numbered items
         elif nb:
-            self.add(nb[3].strip(), _number_text(nb[0], nb[1], nb[2]), nb[1])
+            self.add(nb[3].strip(), nb[2], nb[1])
         elif self.joins(text):
             self.clause["text"]["zh"] += text
         else:
@@ -701,7 +696,7 @@ class _Table:
                                 "joined into the heading.")
         found = _number(content)
         if found:
-            self.add(found[3].strip(), _number_text(found[0], found[1], found[2]), found[1])
+            self.add(found[3].strip(), found[2], found[1])
         elif self.joins(content):
             self.clause["text"]["zh"] += content
         elif content:
