@@ -286,3 +286,20 @@ def test_a_document_the_parser_cannot_follow_is_imported_line_by_line():
     assert importer.verbatim(data, text)
     assert [c["text"]["zh"] for c in data["body"][0]["clauses"]][:2] == ["索引号：", "（4）二口布结带京"]
     assert data["annotations"][0]["kind"] == "note"
+
+
+def test_a_fresh_import_can_be_previewed(tmp_path):
+    """The draft renders (pages only), its English showing the to-dos, before anything is translated."""
+    import datetime as dt
+
+    from sitegen.site import build_site
+    policies, sources = _workspace(tmp_path)
+    (tmp_path / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    _docx(tmp_path / "notice.docx")
+    importer.import_notice(tmp_path / "notice.txt", "demo", policies=policies, sources=sources)
+    importer.import_notice(tmp_path / "notice.docx", "word", policies=policies, sources=sources)
+    build_site(load_policies(policies, seeds_dir=sources), tmp_path / "site", build_date=dt.date(2025, 4, 1),
+               index_search=False, calculators=False)
+    zh = (tmp_path / "site" / "zh" / "n" / "demo" / "index.html").read_text(encoding="utf-8")
+    en = (tmp_path / "site" / "en" / "n" / "word" / "index.html").read_text(encoding="utf-8")
+    assert "关于印发示范区稳岗补贴实施办法的通知" in zh and importer.TODO_EN in en
