@@ -159,15 +159,32 @@ HELP = {
 }
 
 
+# cases.yaml: a list of golden cases
+CASES_HELP = {
+    "measure": ("The measure's id in the notice.", "通知中措施的 id。"),
+    "name": ("What the case checks, e.g. \"cap reached\" or \"9 workers: just below the threshold\".",
+             "用例检验的情形，如“达到上限”“9人：略低于门槛”。"),
+    "version": ("The notice version the case runs on; default the latest.", "用例适用的通知版本，默认最新版本。"),
+    "inputs": ("The inputs, by input id, as the reader would enter them (dates YYYY-MM-DD, amounts as text).",
+               "各输入项的值，按输入项 id 填写，与用户填写的一致（日期 YYYY-MM-DD，金额写成文本）。"),
+    "expect": ("The expected result.", "期望结果。"),
+    "expect.eligible": ("Whether the case is eligible.", "是否符合条件。"),
+    "expect.amount": ("The amount after rounding, as text (\"100000.00\"); null when not money or ineligible.",
+                      "舍入后的金额，写成文本（如 \"100000.00\"）；非金钱或不符合条件时为 null。"),
+    "expect.amount_kind": ("exact, up_to or at_least.", "exact、up_to 或 at_least。"),
+    "expect.outcomes": ("Ids of the outcomes granted.", "给予的非金钱结果的 id。"),
+}
+
+
 def _split(path: str) -> list[str]:
     return path.split(".")
 
 
-def help_for(path: str):
+def help_for(path: str, table: dict = HELP):
     """(English, 中文) for a property path such as `body[].clauses[].text`, or None."""
     segments = _split(path)
     best = None
-    for key, text in HELP.items():
+    for key, text in table.items():
         wanted = _split(key)
         if len(wanted) <= len(segments) and segments[-len(wanted):] == wanted:
             if best is None or len(wanted) > best[0]:
@@ -175,10 +192,10 @@ def help_for(path: str):
     return best[1] if best else None
 
 
-def describe(schema: dict) -> dict:
+def describe(schema: dict, table: dict = HELP) -> dict:
     """The schema with a bilingual `description` on every property the table knows."""
     for path, sub in properties(schema):
-        found = help_for(path)
+        found = help_for(path, table)
         if found:
             sub["description"] = f"{found[0]} — {found[1]}"
     return schema
@@ -199,3 +216,17 @@ def properties(schema: dict):
             yield here, sub
             yield from walk(sub, here)
     yield from walk(schema, "")
+
+
+def cases_schema() -> dict:
+    """The JSON Schema of cases.yaml, for editors (schema/cases.schema.json)."""
+    from .schema import CASE
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "cases.schema.json",
+            "title": "Zhengce golden cases (cases.yaml)",
+            "description": "Golden cases: inputs and the result they must give — 黄金用例：输入及其必须得到的结果。",
+            "type": "array", "items": describe(CASE.json_schema(), CASES_HELP)}
+
+
+if __name__ == "__main__":  # python -m sitegen.schema_help > schema/cases.schema.json
+    import json
+    print(json.dumps(cases_schema(), ensure_ascii=False, indent=2))

@@ -63,7 +63,24 @@ def test_every_property_has_a_bilingual_description():
         assert " — " in sub["description"] and any("\u4e00" <= c <= "\u9fff" for c in sub["description"]), path
 
 
-def test_workspace_settings_wire_the_schema_to_the_notice_files():
+def test_workspace_settings_wire_the_schemas_to_the_files():
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
-    patterns = settings["yaml.schemas"]["./schema/notice.schema.json"]
-    assert "policies/*/v*.yaml" in patterns
+    assert "policies/*/v*.yaml" in settings["yaml.schemas"]["./schema/notice.schema.json"]
+    assert "policies/*/cases.yaml" in settings["yaml.schemas"]["./schema/cases.schema.json"]
+
+
+def test_cases_schema_is_current_described_and_accepts_every_cases_file():
+    from sitegen.schema_help import cases_schema, properties
+    published = json.loads((ROOT / "schema" / "cases.schema.json").read_text(encoding="utf-8"))
+    assert published == cases_schema(), "run: python -m sitegen.schema_help > schema/cases.schema.json"
+    assert all(sub.get("description") for _, sub in properties(published))
+    files = sorted(POLICIES.glob("*/cases.yaml"))
+    assert files
+    for path in files:
+        jsonschema.validate(_plain(yaml.safe_load(path.read_text(encoding="utf-8"))), published)
+    try:
+        jsonschema.validate([{"measure": "7", "name": "x", "inputs": {}, "expect": {"eligble": True}}], published)
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("a misspelt key in a case was accepted")
