@@ -54,9 +54,10 @@ def cmd_validate(args) -> int:
     if report.todos:
         print(("error: " if args.strict else "warning: ") + content.todo_summary(report.todos), file=sys.stderr)
     if report.coverage:
+        n = len(report.coverage)
         print(("error: " if args.strict else "warning: ") +
-              f"{len(report.coverage)} threshold, tier or cap edge(s) without golden cases just below, at and above / "
-              f"{len(report.coverage)} 处阈值、档位或上限缺少略低于、等于、略高于的黄金用例", file=sys.stderr)
+              f"{n} of {report.edges} threshold, tier or cap edge(s) without golden cases just below, at and above / "
+              f"{report.edges} 处阈值、档位或上限中有 {n} 处缺少略低于、等于、略高于的黄金用例", file=sys.stderr)
     failed = len(report.errors) + (len(warnings) if args.strict else 0)
     if failed:
         print(f"{failed} problem(s) found.", file=sys.stderr)

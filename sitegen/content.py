@@ -40,6 +40,7 @@ class Report:
     errors: list = field(default_factory=list)
     todos: list = field(default_factory=list)
     coverage: list = field(default_factory=list)
+    edges: int = 0          # thresholds, tier edges and caps looked at by the coverage check
 
 
 def _display(path: Path, root: Path) -> str:
@@ -81,7 +82,9 @@ def check(corpus, root: Path, seeds_dir: Path | None, *, coverage: bool = False)
         if loaded is not None:
             report.errors += case_problems(notice, loaded)
             if coverage:
-                report.coverage += coverage_problems(notice, loaded)
+                problems, edges_seen = coverage_problems(notice, loaded)
+                report.coverage += problems
+                report.edges += edges_seen
     return report
 
 
@@ -451,8 +454,9 @@ def measure_coverage(spec: dict, cases: list, base: tuple = ()) -> list[Edge]:
 _SIDES_ZH = {"below": "略低于", "at": "恰好等于", "above": "略高于"}
 
 
-def coverage_problems(notice, loaded) -> list[Problem]:
-    out = []
+def coverage_problems(notice, loaded) -> tuple[list[Problem], int]:
+    """A warning for each edge of the notice's latest version that lacks a side; and how many edges."""
+    out, total = [], 0
     version = notice.latest
     for path, raw in measure_paths(loaded.data):
         if not raw.get("calculator"):
@@ -460,6 +464,7 @@ def coverage_problems(notice, loaded) -> list[Problem]:
         _, measure = version.measure(str(raw.get("id")))
         spec = measure_spec(version, measure)
         for edge in measure_coverage(spec, _cases_for(notice, str(raw.get("id"))), path):
+            total += 1
             missing = [s for s in ("below", "at", "above") if s not in edge.seen]
             if missing:
                 out.append(loaded.problem(edge.path,
@@ -467,4 +472,4 @@ def coverage_problems(notice, loaded) -> list[Problem]:
                                           f"the {edge.kind} `{edge.shown}`",
                                           f"措施“{raw.get('id')}”：{edge.kind} `{edge.shown}` 缺少"
                                           f"{'、'.join(_SIDES_ZH[s] for s in missing)}该值的黄金用例"))
-    return out
+    return out, total

@@ -130,7 +130,7 @@ def test_validate_coverage_report_and_strict_mode():
     lines = [line for line in proc.stderr.splitlines() if "no golden case just" in line]
     assert lines and all(line.startswith("policies/") and ".yaml:" in line for line in lines)
     assert "缺少" in lines[0]
-    assert f"warning: {len(lines)} threshold" in proc.stderr
+    assert f"warning: {len(lines)} of " in proc.stderr
     strict = subprocess.run([sys.executable, str(ROOT / "build.py"), "validate", "--coverage", "--strict"],
                             capture_output=True, text=True, env=dict(os.environ))
     assert strict.returncode == 1
