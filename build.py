@@ -87,7 +87,7 @@ def cmd_new(args) -> int:
     loaded, _ = load_yaml_file(written[1])
     print(content.todo_summary(content.todo_problems(loaded)), file=sys.stderr)
     print("next: translate the to-dos, add measures and golden cases, then python build.py validate "
-          "(docs/publish.md) / 下一步：完成待办、添加措施和黄金用例，然后运行 python build.py validate", file=sys.stderr)
+          "(docs/en/publish.md) / 下一步：完成待办、添加措施和黄金用例，然后运行 python build.py validate（docs/zh/publish.md）", file=sys.stderr)
     return 0
 
 

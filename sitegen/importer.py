@@ -812,7 +812,7 @@ def dump_version(data: dict, source_name: str) -> str:
               f"# Imported by `python build.py new` from sources/{source_name}. The Chinese is the source's,\n"
               f"# verbatim: never edit it (record a repair annotation instead). Every \"{TODO_EN}\" is an\n"
               f"# English text still to write and every \"{TODO_FILL}\" a fact to fill in: `python build.py validate`\n"
-              f"# lists them, and `publish` refuses a version that still has any. See docs/publish.md.\n")
+              f"# lists them, and `publish` refuses a version that still has any. See docs/zh/publish.md (docs/en/publish.md).\n")
     return header + body
 
 
