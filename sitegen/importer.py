@@ -81,13 +81,13 @@ def docx_text(data: bytes) -> str:
         if tag == "p":
             lines.append(Paragraph(child, document).text)
         elif tag == "tbl":
-            for row in Table(child, document).rows:
-                cells = []
-                for cell in row.cells:
-                    text = " ".join(p.text for p in cell.paragraphs)
-                    if not cells or cell._tc is not cells[-1][0]:  # merged cells repeat: keep one
-                        cells.append((cell._tc, text))
-                lines.append("\t".join(text for _, text in cells))
+            table = Table(child, document)
+            for tr in child.tr_lst:
+                # One cell per <w:tc> (a cell merged across columns once); a cell merged down from
+                # the row above is empty here, so a group label is read once, where it starts.
+                cells = ["" if tc.vMerge not in (None, "restart") else
+                         " ".join(Paragraph(p, table).text for p in tc.p_lst) for tc in tr.tc_lst]
+                lines.append("\t".join(cells))
         lines.append("")
     return "\n".join(lines)
 
@@ -215,8 +215,9 @@ def _org_like(text: str) -> bool:
 # -- the document --------------------------------------------------------------------------
 
 class _Draft:
-    def __init__(self, text: str):
+    def __init__(self, text: str, whole_cells: bool):
         self.text = text
+        self.whole_cells = whole_cells  # table cells read from a Word file: a label is whole
         self.flat = strip_ws(text)  # whitespace-free source, to make repair fragments unique
         self.repairs: list[dict] = []
         self.ids: set[str] = set()
@@ -249,9 +250,12 @@ class _Draft:
         self.repairs.append(note)
 
 
-def parse(text: str) -> dict:
-    """The version data (without id, version and provenance) of a source document's text."""
-    draft = _Draft(text)
+def parse(text: str, *, whole_cells: bool = False) -> dict:
+    """The version data (without id, version and provenance) of a source document's text.
+
+    `whole_cells`: the text comes from a Word file's tables (docx_text), where a group label in the
+    first column is one merged cell read where it starts, not pieces of vertical text."""
+    draft = _Draft(text, whole_cells)
     lines = _lines(text)
     for line in lines:
         for fragment in line.artefacts:
@@ -640,6 +644,11 @@ class _Table:
         self.headers = 0
 
     def section(self, heading: str | None = None) -> None:
+        current = self.current
+        if current is not None and not current["clauses"] and not self.fragments and "heading" not in current:
+            if heading:  # a header row, then the first group's label: one section
+                current["heading"] = _bi(heading)
+            return
         self.close()
         ident = self.draft.unique_id(f"{self.prefix}s{self.offset + len(self.sections) + 1}")
         self.current = {"id": ident, **({"heading": _bi(heading)} if heading else {}), "clauses": []}
@@ -687,9 +696,11 @@ class _Table:
             label, content, units = cells[0], cells[1], " ".join(cells[2:])
         else:
             label, content, units = "", cells[0], cells[1]
+        if label and self.draft.whole_cells:
+            self.section(label)  # a Word table's group label: it heads the rows that follow
         if self.current is None:
             self.section()
-        if label:
+        if label and not self.draft.whole_cells:
             self.fragments.append(label)
             self.draft.artefact(label, content, "表格首列竖排的分组名称碎片，已拼合为本组标题。",
                                 "A piece of the group name split vertically over the first column; "
@@ -744,14 +755,14 @@ KEY_ORDER = ("id", "version", "stage", "title", "doc_number", "index_no", "categ
              "printed_by", "annotations")
 
 
-def version_data(text: str, notice_id: str, source_name: str, sha256: str) -> dict:
+def version_data(text: str, notice_id: str, source_name: str, sha256: str, *, whole_cells: bool = False) -> dict:
     """A complete, valid v1 of a notice from its source text.
 
     The import must reproduce the source's Chinese: it is checked here with the same comparison
     `validate` runs, and a document whose structure the parser gets wrong is imported as plain
     paragraphs instead (one clause per line, with a note), never with altered text.
     """
-    parsed = _complete(parse(text), notice_id, source_name, sha256)
+    parsed = _complete(parse(text, whole_cells=whole_cells), notice_id, source_name, sha256)
     if not verbatim(parsed, text):
         parsed = _complete(_plain(text), notice_id, source_name, sha256)
     return parsed
@@ -851,7 +862,7 @@ def import_notice(source: Path, notice_id: str, *, policies: Path, sources: Path
     sha = hashlib.sha256(data).hexdigest()
     suffix = ".docx" if source.suffix.lower() == ".docx" else ".txt"
     name = f"{notice_id}_{sha[:16]}{suffix}"
-    version = version_data(text, notice_id, name, sha)
+    version = version_data(text, notice_id, name, sha, whole_cells=suffix == ".docx")
     Path(sources).mkdir(parents=True, exist_ok=True)
     target = Path(sources) / name
     target.write_bytes(data)

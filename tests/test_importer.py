@@ -181,12 +181,14 @@ def _docx(path: Path) -> None:
     for text in ("示范县人力资源和社会保障局文件", "示人社〔2025〕3号", "关于做好春节稳岗工作的通知", "各乡镇人民政府：",
                  "现将有关事项通知如下：", "一、稳定用工", "1.对留岗员工每人发放300元补贴。"):
         document.add_paragraph(text)
-    table = document.add_table(rows=3, cols=3)
+    table = document.add_table(rows=4, cols=3)
     for row, cells in zip(table.rows, (("项目", "内容与要求", "责任单位"),
                                        ("", "2.组织招聘活动。", "△县人力社保局、县财政局"),
-                                       ("", "3.开展慰问。", "县总工会"))):
+                                       ("", "3.开展慰问。", "县总工会"),
+                                       ("做好服务", "4.提供就业服务。", "县人力社保局"))):
         for cell, text in zip(row.cells, cells):
             cell.text = text
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "稳定用工"  # a group label merged down two rows
     for text in ("示范县人力资源和社会保障局", "2025年1月20日"):
         document.add_paragraph(text)
     document.save(str(path))
@@ -204,7 +206,11 @@ def test_word_document_import(tmp_path):
     version = corpus_.notice("word-2025").latest
     assert version.doc_number == "示人社〔2025〕3号" and version.title.zh == "关于做好春节稳岗工作的通知"
     texts = [c.text.zh for c in version.clauses()]
-    assert texts == ["对留岗员工每人发放300元补贴。", "组织招聘活动。", "开展慰问。"]
+    assert texts == ["对留岗员工每人发放300元补贴。", "组织招聘活动。", "开展慰问。", "提供就业服务。"]
+    # The table's merged group labels head their rows; read in order, they need no repair.
+    assert [(s.heading.zh if s.heading else None, [c.number for c in s.clauses]) for s in version.body] == \
+        [("稳定用工", ["1."]), ("稳定用工", ["2.", "3."]), ("做好服务", ["4."])]
+    assert not [a for a in version.annotations or () if a.kind == "repair" and a.fixed and "稳定用工" in a.fixed]
     lead = [u.name.zh for c in version.clauses() for u in c.units or () if u.lead]
     assert lead == ["县人力社保局"]
     assert str(version.signed_date) == "2025-01-20"
