@@ -224,6 +224,32 @@ def test_word_document_import(tmp_path):
     assert problem.file == "policies/word-2025/v1.yaml" and problem.field.endswith("text.zh") and problem.line
 
 
+def test_word_automatic_numbering_is_read_as_shown(tmp_path):
+    """一、 and （一） typed by Word's list numbering, not in the paragraphs' text."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    document.add_paragraph("关于做好稳岗工作的通知")
+    document.add_paragraph("现通知如下：")
+    for text, level in (("总则", 0), ("第一条。", 1), ("第二条。", 1), ("附则", 0), ("自印发之日起施行。", 1)):
+        document.add_paragraph(text)._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    data = importer.version_data(importer.source_text(path), "x", "x.docx", "0" * 64, whole_cells=True)
+    assert [(s["number"]["zh"], s["heading"]["zh"]) for s in data["body"]] == [("一、", "总则"), ("二、", "附则")]
+    assert [c["number"] for c in _clauses(data)] == ["（一）", "（二）", "（一）"]
+    assert importer.verbatim(data, importer.source_text(path))
+
+
 def test_not_a_word_file(tmp_path):
     bad = tmp_path / "bad.docx"
     bad.write_bytes(b"not a zip")
