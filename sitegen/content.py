@@ -166,8 +166,9 @@ def text_problems(version, corpus, seeds_dir: Path, loaded) -> list[Problem]:
         return []
     note, at, seed_part, ours_part = found
     if note is not None:
-        index = next(i for i, a in enumerate(loaded.data.get("annotations") or ()) if a.get("id") == note.id)
-        return [loaded.problem(("annotations", index, at),
+        own = [i for i, a in enumerate(loaded.data.get("annotations") or ()) if a.get("id") == note.id]
+        path = ("annotations", own[0], at) if own else ("attachments",)  # else: a linked notice's repair
+        return [loaded.problem(path,
                                f"repair '{note.id}': its {at} text '{seed_part or ours_part}' does not occur "
                                f"{note.count or 1} time(s) in the {'source' if at == 'seed' else 'notice text'}",
                                f"修复注释“{note.id}”：{at} 文字“{seed_part or ours_part}”在"

@@ -13,13 +13,14 @@ from sitegen.readers import load_policies
 from tests.corpus import POLICIES, ROOT, SEEDS
 
 
-def _copy(tmp_path, notice="shengsi-2024"):
+def _copy(tmp_path, *notices):
     policies, sources = tmp_path / "policies", tmp_path / "sources"
-    shutil.copytree(POLICIES / notice, policies / notice)
+    for notice in notices or ("shengsi-2024",):
+        shutil.copytree(POLICIES / notice, policies / notice)
     shutil.copy(POLICIES / "glossary.yaml", policies / "glossary.yaml")
     sources.mkdir()
-    source = load_policies(policies, seeds_dir=None, run_cases=False).notice(notice).latest.provenance.source
-    shutil.copy(SEEDS / source, sources / source)
+    for notice in load_policies(policies, seeds_dir=None, run_cases=False).notices:
+        shutil.copy(SEEDS / notice.latest.provenance.source, sources / notice.latest.provenance.source)
     return policies, sources
 
 
@@ -59,6 +60,14 @@ def test_a_repair_that_does_not_match_the_source_is_named(tmp_path):
     _edit(v1, "    重点工业企业生\n\n    产的监测\n", "    重点工业企业生\n\n    产的检测\n")
     (problem,) = _check(policies, sources).errors
     assert problem.field.startswith("annotations[0]") and "r1" in problem.message_en
+
+
+def test_a_linked_notice_repair_that_does_not_match_is_reported_on_the_notice_printing_it(tmp_path):
+    policies, sources = _copy(tmp_path, "jilin-2021", "mohrss-2021-8")
+    _edit(policies / "mohrss-2021-8" / "v1.yaml", "seed: http:// job.mohrss.gov.cn", "seed: http:// jobs.mohrss.gov.cn")
+    (problem,) = _check(policies, sources).errors
+    assert problem.file == "policies/jilin-2021/v1.yaml" and problem.field == "attachments"
+    assert "r-url-1" in problem.message_en
 
 
 def test_a_glossary_term_translated_otherwise_is_caught(tmp_path):
