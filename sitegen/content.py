@@ -13,7 +13,9 @@ right, each finding with file, line and field in both languages:
   validating while their cases are completed.
 
 The test suite calls these same functions (tests/test_text.py, tests/test_glossary.py,
-tests/test_content.py).
+tests/test_content.py). The `*_problems` functions take a version's data with a `problem(path,
+en, zh)` method that names file and line: a `yamlload.Loaded`, or `_Where`, which reads the file
+again only when there is something to report.
 """
 
 from __future__ import annotations
@@ -50,41 +52,41 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-class _Files:
-    """Each version file read once more for its line numbers (the model keeps none)."""
+class _Where:
+    """A version's data, and its file read again for line numbers only when a finding needs one
+    (the model keeps no lines; most versions have no finding, so most files are not re-read)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, version, root: Path):
+        self.data = version.data
+        self.path = Path(version.source_path)
         self.root = Path(root)
-        self.cache = {}
+        self._loaded = None
 
-    def __call__(self, path: Path):
-        if path not in self.cache:
-            loaded, _ = load_yaml_file(Path(path), _display(path, self.root))
-            self.cache[path] = loaded
-        return self.cache[path]
+    def problem(self, path, message_en: str, message_zh: str) -> Problem:
+        if self._loaded is None:
+            self._loaded, _ = load_yaml_file(self.path, _display(self.path, self.root))
+        if self._loaded is None:
+            return Problem(_display(self.path, self.root), None, ".".join(map(str, path)), message_en, message_zh)
+        return self._loaded.problem(path, message_en, message_zh)
 
 
 def check(corpus, root: Path, seeds_dir: Path | None, *, coverage: bool = False) -> Report:
     """Every content finding of the corpus under `root` (policies/)."""
-    files = _Files(root)
     report = Report()
     linked = {a.notice for n in corpus.notices for a in (n.latest.attachments or ()) if a.notice}
     for notice in corpus.notices:
         for version in notice.versions:
-            loaded = files(version.source_path)
-            if loaded is None:
-                continue
+            where = _Where(version, root)
             if seeds_dir is not None and notice.id not in linked:
-                report.errors += text_problems(version, corpus, seeds_dir, loaded)
-            report.errors += glossary_problems(loaded, corpus.glossary)
-            report.todos += todo_problems(loaded)
-        loaded = files(notice.latest.source_path)
-        if loaded is not None:
-            report.errors += case_problems(notice, loaded)
-            if coverage:
-                problems, edges_seen = coverage_problems(notice, loaded)
-                report.coverage += problems
-                report.edges += edges_seen
+                report.errors += text_problems(version, corpus, seeds_dir, where)
+            report.errors += glossary_problems(where, corpus.glossary)
+            report.todos += todo_problems(where)
+        where = _Where(notice.latest, root)
+        report.errors += case_problems(notice, where)
+        if coverage:
+            problems, edges_seen = coverage_problems(notice, where)
+            report.coverage += problems
+            report.edges += edges_seen
     return report
 
 
@@ -233,7 +235,7 @@ def todos(value, path=()):
     if isinstance(value, dict):
         for key, item in value.items():
             yield from todos(item, path + (key,))
-    elif isinstance(value, list):
+    elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
             yield from todos(item, path + (i,))
     elif isinstance(value, str) and value.lstrip().startswith(TODO):
