@@ -35,6 +35,8 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN = "一二三四五六七八九十百零〇两"
 # Numbering levels of GB/T 9704 §7.3.3: 一、 （一） 1. （1）
 LEVELS = (
+    (0, re.compile(rf"^第([{_CN}]+)章\s*")),          # 办法/细则: chapters hold articles
+    (1.5, re.compile(rf"^第([{_CN}]+)条\s*")),        # articles: clauses, with or without chapters
     (1, re.compile(rf"^([{_CN}]+)、\s*")),
     (2, re.compile(rf"^[（(]([{_CN}]+)[）)]\s*")),
     (3, re.compile(r"^(\d{1,2})[.．、](?![.．\d]*%)\s*")),
@@ -258,8 +260,8 @@ def _roman(n: int) -> str:
 
 
 def _section_number(n: int, printed: str) -> dict:
-    """A section number as printed, with its English form: 一、→ I."""
-    return {"zh": printed, "en": f"{_roman(n)}."}
+    """A section number as printed, with its English form: 一、→ I., 第一章 → Chapter 1."""
+    return {"zh": printed, "en": f"Chapter {n}" if printed.startswith("第") else f"{_roman(n)}."}
 
 
 def _date(match, first: int = 1) -> str | None:
@@ -594,7 +596,7 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
     top = min(nb[0] for _, nb in items if nb)
     top_items = [k for k, (_, nb) in enumerate(items) if nb and nb[0] == top]
     has_children = any(b - a > 1 for a, b in zip(top_items, top_items[1:] + [len(items)]))
-    as_sections = top == 1 and has_children
+    as_sections = top in (0, 1) and has_children  # 一、 or 第X章 items with something under them
     sections: list[dict] = []
     section = None
     clause = None
@@ -619,8 +621,8 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
         sec = section["_n"]
         if base is None:
             base = f"{sec}-{len(section['clauses']) + 1}"
-        elif as_sections and level_of_clauses != 3:
-            base = f"{sec}-{n}"
+        elif as_sections and not numbers_unique:
+            base = f"{sec}-{n}"  # （一） restarts in every section: 3-1, 3-2…
         ident = draft.unique_id(prefix + base, section["id"])
         clause = {"id": ident}
         if number:
@@ -631,18 +633,20 @@ def _numbered(items, draft: _Draft, prefix: str, closing: bool):
     # Which sections have numbered children decides what their unnumbered paragraphs are.
     sec_index = -1
     for ln, nb in items:
-        if as_sections and nb and nb[0] == 1:
+        if as_sections and nb and nb[0] == top:
             sec_index += 1
         elif nb:
             numbered_in[max(sec_index, 0)] = True
-    levels = {nb[0] for _, nb in items if nb and (not as_sections or nb[0] != 1)}
+    levels = {nb[0] for _, nb in items if nb and (not as_sections or nb[0] != top)}
     level_of_clauses = min(levels) if levels else 0
+    clause_numbers = [nb[1] for _, nb in items if nb and nb[0] == level_of_clauses]
+    numbers_unique = len(clause_numbers) == len(set(clause_numbers))  # 1.–17. run on: ids 1…17
     tail: list[str] = []
     last_numbered = max(k for k, (_, nb) in enumerate(items) if nb)
 
     for k, (ln, nb) in enumerate(items):
         text = ln.text
-        if as_sections and nb and nb[0] == 1:
+        if as_sections and nb and nb[0] == top:
             heading, remainder = nb[3], ""
             cut = heading.find("。")
             if 0 <= cut < len(heading.rstrip()) - 1:

@@ -110,6 +110,19 @@ def test_a_notice_unlike_the_seeds():
     assert data["stage"] == "final" and "print_order" not in data
 
 
+def test_chapters_and_articles_of_a_measures_document():
+    text = ("示范市稳岗补贴实施办法\n\n第一章 总则\n\n第一条 为稳定就业，制定本办法。\n\n第二条 本办法适用于本市企业。\n\n"
+            "第二章 补贴标准\n\n第三条 按每人500元给予补贴：\n\n（一）招用10人以上的；\n\n（二）招用50人以上的。\n\n"
+            "第四条 本办法自印发之日起施行。\n")
+    data = importer.version_data(text, "x", "s.txt", "0" * 64)
+    assert data["title"]["zh"] == "示范市稳岗补贴实施办法"
+    assert [(s["number"], s["heading"]["zh"]) for s in data["body"]] == [
+        ({"zh": "第一章", "en": "Chapter 1"}, "总则"), ({"zh": "第二章", "en": "Chapter 2"}, "补贴标准")]
+    assert [c["number"] for c in _clauses(data)] == ["第一条", "第二条", "第三条", "（一）", "（二）", "第四条"]
+    assert [c["id"] for c in _clauses(data)][:3] == ["1", "2", "3"]
+    assert importer.verbatim(data, text)
+
+
 def test_numbering_levels_and_sequences():
     assert importer._number("一、总则")[:3] == (1, 1, "一、")
     assert importer._number("十二、附则")[:2] == (1, 12)
