@@ -516,7 +516,10 @@ def _title(lines: list[Line], m: int) -> tuple[str, int]:
         m += 1
         if TITLE_WORDS.search(text) and not (m < len(lines) and re.match(r"^[（(]征求意见稿[）)]$", lines[m].text)):
             break
-    return "".join(parts), m
+    # Lines of a Chinese title join without a space, except after a line that lists issuers
+    # separated by spaces (人力资源社会保障部 工业和信息化部 / 民政部 …).
+    title = "".join(part if not k or " " not in parts[k - 1] else " " + part for k, part in enumerate(parts))
+    return title, m
 
 
 def _title_from_attachment(attachments) -> str | None:
