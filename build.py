@@ -41,13 +41,16 @@ def _today(args) -> dt.date:
     return dt.date.today()
 
 
+def _policies_root() -> Path:
+    return Path(os.environ.get("ZHENGCE_POLICIES", POLICIES))
+
+
 def cmd_validate(args) -> int:
     """Loader checks, then content checks (sitegen/content.py): errors exit 1; to-dos and, with
     --coverage, missing edge cases are warnings (errors with --strict)."""
     from sitegen import content
     corpus = _corpus(run_cases=True)
-    root = Path(os.environ.get("ZHENGCE_POLICIES", POLICIES))
-    report = content.check(corpus, root, SEEDS, coverage=args.coverage)
+    report = content.check(corpus, _policies_root(), SEEDS, coverage=args.coverage)
     warnings = report.todos + report.coverage
     for problem in report.errors + warnings:
         print(problem, file=sys.stderr)
@@ -68,7 +71,7 @@ def cmd_validate(args) -> int:
 def _require_publishable(corpus) -> None:
     """publish and release: no content error and no to-do left (a draft import is not publishable)."""
     from sitegen import content
-    problems = content.publishable_problems(corpus, Path(os.environ.get("ZHENGCE_POLICIES", POLICIES)), SEEDS)
+    problems = content.publishable_problems(corpus, _policies_root(), SEEDS)
     if problems:
         raise ValidationFailed(problems)
 
@@ -78,8 +81,7 @@ def cmd_new(args) -> int:
     from sitegen import content, importer
     from sitegen.yamlload import load_yaml_file
     try:
-        written = importer.import_notice(Path(args.source), args.id,
-                                         policies=Path(os.environ.get("ZHENGCE_POLICIES", POLICIES)), sources=SEEDS)
+        written = importer.import_notice(Path(args.source), args.id, policies=_policies_root(), sources=SEEDS)
     except importer.ImportFailed as exc:
         return _fail(f"{exc.message_en} / {exc.message_zh}", 2)
     for path in written:
