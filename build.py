@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Zhengce command line: validate, list, describe, calc, compare, text, schema, build, publish, release, serve.
+"""Zhengce command line: new, validate, list, describe, calc, compare, text, schema, build, publish, release, serve.
 
 A thin layer over `sitegen` and `calculators`; every command's output is stable (tests and
 scripts rely on it). Errors go to stderr; `calc --json` prints nothing but JSON to stdout.
@@ -26,7 +26,7 @@ from sitegen.model import thaw  # noqa: E402
 from sitegen.specs import measure_spec  # noqa: E402
 
 POLICIES = ROOT / "policies"
-SEEDS = ROOT / "sources"
+SEEDS = Path(os.environ.get("ZHENGCE_SOURCES", ROOT / "sources"))
 
 
 def _corpus(run_cases: bool = False):
@@ -46,8 +46,55 @@ def _today(args) -> dt.date:
     return dt.date.today()
 
 
+def _policies_root() -> Path:
+    return Path(os.environ.get("ZHENGCE_POLICIES", POLICIES))
+
+
 def cmd_validate(args) -> int:
-    _corpus(run_cases=True)
+    """Loader checks, then content checks (sitegen/content.py): errors exit 1; to-dos and, with
+    --coverage, missing edge cases are warnings (errors with --strict)."""
+    from sitegen import content
+    corpus = _corpus(run_cases=True)
+    report = content.check(corpus, _policies_root(), SEEDS, coverage=args.coverage)
+    warnings = report.todos + report.coverage
+    for problem in report.errors + warnings:
+        print(problem, file=sys.stderr)
+    if report.todos:
+        print(("error: " if args.strict else "warning: ") + content.todo_summary(report.todos), file=sys.stderr)
+    if report.coverage:
+        n = len(report.coverage)
+        print(("error: " if args.strict else "warning: ") +
+              f"{n} of {report.edges} threshold, tier or cap edge(s) without golden cases just below, at and above / "
+              f"{report.edges} 处阈值、档位或上限中有 {n} 处缺少略低于、等于、略高于的黄金用例", file=sys.stderr)
+    failed = len(report.errors) + (len(warnings) if args.strict else 0)
+    if failed:
+        print(f"{failed} problem(s) found.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _require_publishable(corpus) -> None:
+    """publish and release: no content error and no to-do left (a draft import is not publishable)."""
+    from sitegen import content
+    problems = content.publishable_problems(corpus, _policies_root(), SEEDS)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def cmd_new(args) -> int:
+    """Import a source document (text or .docx) as policies/ID/v1.yaml with English to-dos."""
+    from sitegen import content, importer
+    from sitegen.yamlload import load_yaml_file
+    try:
+        written = importer.import_notice(Path(args.source), args.id, policies=_policies_root(), sources=SEEDS)
+    except importer.ImportFailed as exc:
+        return _fail(f"{exc.message_en} / {exc.message_zh}", 2)
+    for path in written:
+        print(path)
+    loaded, _ = load_yaml_file(written[1])
+    print(content.todo_summary(content.todo_problems(loaded)), file=sys.stderr)
+    print("next: translate the to-dos, add measures and golden cases, then python build.py validate "
+          "(docs/en/publish.md) / 下一步：完成待办、添加措施和黄金用例，然后运行 python build.py validate（docs/zh/publish.md）", file=sys.stderr)
     return 0
 
 
@@ -404,6 +451,7 @@ def cmd_publish(args) -> int:
     erratum and (with --reason) every page whose rendering changed."""
     from sitegen import archive
     corpus = _corpus(run_cases=True)
+    _require_publishable(corpus)
     day = _today(args)
     added = []
 
@@ -425,6 +473,7 @@ def cmd_release(args) -> int:
     from sitegen import archive
     from sitegen.release import write_release
     corpus = _corpus(run_cases=True)
+    _require_publishable(corpus)
     day = _today(args)
     with tempfile.TemporaryDirectory(prefix="zhengce-release-") as tmp:
         site = Path(tmp) / "site"
@@ -458,7 +507,14 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("validate", help="check all of policies/ (silent, exit 0 when clean)")
+    p = sub.add_parser("new", help="import a source document (.txt or .docx) as policies/ID/v1.yaml")
+    p.add_argument("id", help="the new notice's id, e.g. hangzhou-2024")
+    p.add_argument("--source", required=True, metavar="FILE", help="the notice as plain text or a Word .docx")
+
+    p = sub.add_parser("validate", help="check all of policies/ (silent, exit 0 when clean)")
+    p.add_argument("--coverage", action="store_true",
+                   help="also list thresholds, tier edges and caps without golden cases just below, at and above")
+    p.add_argument("--strict", action="store_true", help="treat warnings (to-dos, coverage) as errors")
 
     p = sub.add_parser("list", help="notices and their measures")
     p.add_argument("--json", action="store_true")

@@ -293,7 +293,6 @@ def _input(types: tuple, **extra: Field) -> Obj:
         "max": _opt(Any(nullable=True)),
         "choices": _opt(List(Obj({"value": Str(), "label": Text()}))),
         "default": _opt(Any(nullable=True)),
-        "when": _opt(Str(description="asked only when this condition on earlier inputs holds")),
         **extra,
     })
 
@@ -305,6 +304,7 @@ COLUMN = _input(("choice", "count", "money", "date", "bool", "percent", "number"
 # which type is checked by the engine's check_measure, with the path.
 INPUT = _input(
     ("count", "money", "percent", "number", "energy", "date", "bool", "choice", "list"),
+    when=_opt(Str(description="asked only when this condition on earlier inputs holds")),
     row_label=_opt(Text(nullable=True, description="list: what one row is (e.g. 来源地 / place of origin)")),
     min_rows=_opt(Int(minimum=0, description="list: fewest rows (default 1)")),
     max_rows=_opt(Int(minimum=0, description="list: most rows (default 500)")),
@@ -449,7 +449,8 @@ CASE = Obj({
 
 
 def json_schema() -> dict:
-    schema = NOTICE.json_schema()
+    from .schema_help import describe  # help text for editors, kept apart from the declarations
+    schema = describe(NOTICE.json_schema())
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "notice.schema.json",
             "title": "Zhengce policy notice (one version)", **schema}

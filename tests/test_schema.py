@@ -49,3 +49,38 @@ def test_schema_rejects_an_unknown_key():
         assert "colour" in exc.message
     else:
         raise AssertionError("unknown key accepted")
+
+
+def test_every_property_has_a_bilingual_description():
+    """Editors show these on hover (.vscode/settings.json wires the schema to policies/*/v*.yaml)."""
+    from sitegen.schema_help import properties
+    schema = json.loads((ROOT / "schema" / "notice.schema.json").read_text(encoding="utf-8"))
+    found = list(properties(schema))
+    assert len(found) > 200
+    missing = [path for path, sub in found if not sub.get("description")]
+    assert not missing, f"properties without a description (add them to sitegen/schema_help.py): {missing}"
+    for path, sub in found:
+        assert " — " in sub["description"] and any("\u4e00" <= c <= "\u9fff" for c in sub["description"]), path
+
+
+def test_workspace_settings_wire_the_schemas_to_the_files():
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert "policies/*/v*.yaml" in settings["yaml.schemas"]["./schema/notice.schema.json"]
+    assert "policies/*/cases.yaml" in settings["yaml.schemas"]["./schema/cases.schema.json"]
+
+
+def test_cases_schema_is_current_described_and_accepts_every_cases_file():
+    from sitegen.schema_help import cases_schema, properties
+    published = json.loads((ROOT / "schema" / "cases.schema.json").read_text(encoding="utf-8"))
+    assert published == cases_schema(), "run: python -m sitegen.schema_help > schema/cases.schema.json"
+    assert all(sub.get("description") for _, sub in properties(published))
+    files = sorted(POLICIES.glob("*/cases.yaml"))
+    assert files
+    for path in files:
+        jsonschema.validate(_plain(yaml.safe_load(path.read_text(encoding="utf-8"))), published)
+    try:
+        jsonschema.validate([{"measure": "7", "name": "x", "inputs": {}, "expect": {"eligble": True}}], published)
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("a misspelt key in a case was accepted")

@@ -1,4 +1,7 @@
-"""`build.py text` reproduces each seed verbatim, ignoring only whitespace and listed repairs."""
+"""`build.py text` reproduces each seed verbatim, ignoring only whitespace and listed repairs.
+
+The comparison is `sitegen.content.text_difference`, the same code `python build.py validate` runs.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +11,8 @@ import sys
 
 import pytest
 
-from sitegen.text import notice_text
+from sitegen import content
 from tests.corpus import ROOT, SEEDS, corpus
-
-WS = re.compile(r"\s+")
-
-
-def _strip(text: str) -> str:
-    return WS.sub("", text)
-
-
-def _remove(text: str, fragment: str, count: int, where: str) -> str:
-    fragment = _strip(fragment)
-    if not fragment:
-        return text
-    found = text.count(fragment)
-    assert found >= count, f"{where}: repair fragment {fragment!r} occurs {found} times, expected {count}"
-    return text.replace(fragment, "", count)
 
 
 def _seeded():
@@ -36,19 +24,13 @@ def _seeded():
 @pytest.mark.parametrize("notice", _seeded(), ids=lambda n: n.id)
 def test_chinese_text_matches_seed(notice):
     version = notice.latest
-    seed_path = SEEDS / version.provenance.source
-    assert seed_path.exists(), f"source {seed_path} is missing"
-    seed = _strip(seed_path.read_text(encoding="utf-8"))
-    ours = _strip(notice_text(version, corpus(), "zh"))
-    repairs = [a for a in version.annotations or () if a.kind == "repair"]
-    for linked in (a.notice for a in version.attachments or () if a.notice):
-        repairs += [a for a in corpus().notice(linked).latest.annotations or () if a.kind == "repair"]
-    for note in repairs:
-        seed = _remove(seed, note.seed or "", note.count or 1, f"{notice.id} {note.id} seed")
-        ours = _remove(ours, note.fixed or "", note.count or 1, f"{notice.id} {note.id} fixed")
-    if seed != ours:
-        at = next((i for i, (a, b) in enumerate(zip(seed, ours)) if a != b), min(len(seed), len(ours)))
-        pytest.fail(f"{notice.id}: first difference at {at}:\n seed: …{seed[max(0, at-40):at+40]}…\n ours: …{ours[max(0, at-40):at+40]}…")
+    source = content.source_text(SEEDS, version.provenance.source)
+    assert source is not None, f"source {version.provenance.source} is missing"
+    found = content.text_difference(version, corpus(), source)
+    if found is not None:
+        note, at, seed, ours = found
+        pytest.fail(f"{notice.id}: {'repair ' + note.id + ' ' if note else ''}first difference at {at}:\n"
+                    f" seed: …{seed}…\n ours: …{ours}…")
 
 
 def test_text_command_prints_english(tmp_path):
