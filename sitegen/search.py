@@ -80,8 +80,9 @@ TEXT = re.compile(r">([^<]+)<")
 
 
 def index_view(page: str, segmenter: Segmenter) -> str:
-    """What Pagefind reads of one notice page: measures as headings (with a list of those that
-    have a calculator, by clause, as the meta field `zc_calc`), Chinese cut into words."""
+    """What Pagefind reads of one notice page: measures as headings (with those that have a
+    calculator as the meta field `zc_calc`: JSON [[clause anchor, measure, title]…]), Chinese
+    cut into words."""
     body = BODY.search(page)
     if body is None:
         raise SearchIndexError("a notice page without data-pagefind-body")
@@ -93,13 +94,13 @@ def index_view(page: str, segmenter: Segmenter) -> str:
             raise SearchIndexError(f"measure {m.group('id')}: no title")
         clause = CLAUSE_ID.findall(page, 0, m.start())
         if "<form" in m.group("body"):
-            calcs.append(f"{clause[-1] if clause else ''}\t{m.group('id')}\t{html.unescape(title.group(1).strip())}")
+            calcs.append([clause[-1] if clause else "", m.group("id"), html.unescape(title.group(1).strip())])
         parts += [page[last:m.start()], f'<h6 id="m-{m.group("id")}">{title.group(1).strip()}</h6>']
         last = m.end()
     page = "".join(parts) + page[last:]
     body = BODY.search(page)
     meta = (f'<span hidden data-pagefind-meta="zc_calc[data-zc-value]" '
-            f'data-zc-value="{html.escape(chr(10).join(calcs))}"></span>') if calcs else ""
+            f'data-zc-value="{html.escape(json.dumps(calcs, ensure_ascii=False))}"></span>') if calcs else ""
     head, rest = page[:body.end()], page[body.end():]
     if 'lang="zh-CN"' in head[:200]:
         head = head.replace('lang="zh-CN"', f'lang="{ZH_INDEX_LANG}"', 1)

@@ -265,10 +265,12 @@
   function isCJK(ch) { return /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]/.test(ch); }
 
   function calculators(data) {
+    // [[clause anchor, measure, title]…] (sitegen/search.py, index_view)
     var byClause = {};
-    String((data.meta && data.meta.zc_calc) || "").split("\n").forEach(function (line) {
-      var f = line.split("\t");
-      if (f.length === 3) { (byClause[f[0]] = byClause[f[0]] || []).push({ id: f[1], title: f[2] }); }
+    var list = [];
+    try { list = JSON.parse((data.meta && data.meta.zc_calc) || "[]"); } catch (err) { list = []; }
+    list.forEach(function (f) {
+      (byClause[f[0]] = byClause[f[0]] || []).push({ id: f[1], title: f[2] });
     });
     return byClause;
   }
