@@ -77,6 +77,7 @@ MEASURE_TITLE = re.compile(r'class="zc-measure__title"[^>]*>(?:<span class="zc-k
 CLAUSE_ID = re.compile(r'<h\d class="zc-ref" id="(c-[^"]+)"')
 BODY = re.compile(r"<div[^>]*data-pagefind-body[^>]*>")
 TEXT = re.compile(r">([^<]+)<")
+HTML_ZH = re.compile(r'<html lang="zh-CN"')
 
 
 def index_view(page: str, segmenter: Segmenter) -> str:
@@ -102,8 +103,8 @@ def index_view(page: str, segmenter: Segmenter) -> str:
     meta = (f'<span hidden data-pagefind-meta="zc_calc[data-zc-value]" '
             f'data-zc-value="{html.escape(json.dumps(calcs, ensure_ascii=False))}"></span>') if calcs else ""
     head, rest = page[:body.end()], page[body.end():]
-    if 'lang="zh-CN"' in head[:200]:
-        head = head.replace('lang="zh-CN"', f'lang="{ZH_INDEX_LANG}"', 1)
+    if HTML_ZH.search(head):
+        head = HTML_ZH.sub(f'<html lang="{ZH_INDEX_LANG}"', head, count=1)
         rest = TEXT.sub(lambda t: ">" + segmenter.spaced(t.group(1)) + "<", rest)
     return head + meta + rest
 
@@ -116,10 +117,12 @@ def write_query_data(bundle: Path, vocabulary) -> None:
     shards = 1
     while shards < 256 and size / shards > SHARD_BYTES:
         shards *= 2
+    chunks: list[list[str]] = [[] for _ in range(shards)]
+    for w in words:
+        chunks[ord(w[0]) % shards].append(w)
     folder = bundle / "zc-words"
     folder.mkdir(exist_ok=True)
-    for k in range(shards):
-        chunk = [w for w in words if ord(w[0]) % shards == k]
+    for k, chunk in enumerate(chunks):
         (folder / f"{k}.txt").write_text("\n".join(chunk), encoding="utf-8")
     synonyms = yaml.safe_load(SYNONYMS.read_text(encoding="utf-8"))
     data = {"shards": shards, "max_word": max((len(w) for w in words), default=1), "synonyms": synonyms}
