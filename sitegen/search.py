@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from sitegen import cbor
-from sitegen.segment import Segmenter, user_words
+from sitegen.segment import HAN, Segmenter, user_words
 
 
 INDEXED_GLOB = "*/n/*/index.html"
@@ -76,7 +76,7 @@ MEASURE = re.compile(r'<aside class="zc-measure" id="m-(?P<id>[^"]+)"[^>]*>(?P<b
 MEASURE_TITLE = re.compile(r'class="zc-measure__title"[^>]*>(?:<span class="zc-kind">.*?</span>)?(.*?)</p>', re.S)
 CLAUSE_ID = re.compile(r'<h\d class="zc-ref" id="(c-[^"]+)"')
 BODY = re.compile(r"<div[^>]*data-pagefind-body[^>]*>")
-TEXT = re.compile(r">([^<]+)<")
+TEXT = re.compile(f">([^<]*[{HAN}][^<]*)<")  # text between tags, with some Chinese
 HTML_ZH = re.compile(r'<html lang="zh-CN"')
 
 

@@ -57,6 +57,7 @@ class Segmenter:
             self._jieba.add_word(word)
         self.vocabulary: set[str] = set()
         self._cut = lru_cache(maxsize=None)(self._cut_run)
+        self.spaced = lru_cache(maxsize=65536)(self._spaced)  # pages repeat their labels
 
     def _cut_run(self, run: str) -> tuple[str, ...]:
         words = tuple(part for w in self._jieba.cut(run, HMM=False) for part in self._divide(w))
@@ -87,6 +88,6 @@ class Segmenter:
         """The words of `text`'s Chinese runs (other characters are left out)."""
         return [w for run in HAN_RUN.findall(text) for w in self._cut(run)]
 
-    def spaced(self, text: str) -> str:
+    def _spaced(self, text: str) -> str:
         """`text` with a space around every Chinese word: Pagefind then indexes words."""
         return HAN_RUN.sub(lambda m: " " + " ".join(self._cut(m.group())) + " ", text)
