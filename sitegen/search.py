@@ -43,12 +43,13 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def index_site(site_dir: Path, corpus=None) -> None:
+def index_site(site_dir: Path, corpus=None, *, scratch_dir: str | None = None) -> None:
     """Write the Pagefind bundle to `site_dir/pagefind/` (one index per page language), with the
-    word list and synonyms the search page segments and widens queries with."""
+    word list and synonyms the search page segments and widens queries with. The index views
+    are written under `scratch_dir` (default: the system's temporary folder)."""
     segmenter = Segmenter(user_words(corpus) if corpus is not None else ())
     bundle = site_dir / "pagefind"
-    with tempfile.TemporaryDirectory(prefix="zc-index-view-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="zc-index-view-", dir=scratch_dir) as scratch:
         # Only latest notice pages are indexed: reading the other thousands of files costs time.
         for page in sorted(site_dir.glob(INDEXED_GLOB)):
             view = Path(scratch) / page.relative_to(site_dir)

@@ -282,7 +282,7 @@ def test_failed_build_keeps_previous_site(tmp_path, monkeypatch):
     build_site(corpus, site, build_date=BUILD_DATE, index_search=False, calculators=False)
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
 
-    def broken(site_dir, corpus=None):
+    def broken(site_dir, corpus=None, **options):
         raise search_module.SearchIndexError("simulated failure")
 
     monkeypatch.setattr(search_module, "index_site", broken)
