@@ -299,15 +299,23 @@
       var p = document.createElement("p");
       var a = document.createElement("a");
       var hash = s.url.slice(s.url.indexOf("#") + 1);
+      var measure = hash.indexOf("m-") === 0;
       a.href = s.url;
-      a.textContent = (hash.indexOf("m-") === 0 ? form.dataset.zcMeasure + " " : "") + despace(s.title);
       a.className = "zc-results__clause";
+      if (measure && s.excerpt) {  // a measure's text is its title: shown with the words marked
+        a.appendChild(document.createTextNode(form.dataset.zcMeasure + " "));
+        appendExcerpt(a, s.excerpt);
+      } else {
+        a.textContent = (measure ? form.dataset.zcMeasure + " " : "") + despace(s.title);
+      }
       p.appendChild(a);
-      p.appendChild(document.createTextNode(" "));
-      appendExcerpt(p, s.excerpt);
-      // A clause or measure that has a calculator: a link straight to it.
-      var own = hash.indexOf("m-") === 0 ? flatten(calcs).filter(function (c) { return "m-" + c.id === hash; })
-        : (calcs[hash] || []);
+      if (!measure) {  // a measure's excerpt would only repeat its title
+        p.appendChild(document.createTextNode(" "));
+        appendExcerpt(p, s.excerpt);
+      }
+      // A measure that has a calculator, or a clause with one calculator: a link straight to it.
+      var own = measure ? flatten(calcs).filter(function (c) { return "m-" + c.id === hash; })
+        : (calcs[hash] || []).length === 1 ? calcs[hash] : [];
       own.forEach(function (c) {
         if (linked[c.id]) { return; }
         linked[c.id] = true;
