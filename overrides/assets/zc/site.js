@@ -322,7 +322,7 @@
         var calc = document.createElement("a");
         calc.className = "zc-results__calc";
         calc.href = s.url.slice(0, s.url.indexOf("#")) + "#m-" + c.id;
-        calc.textContent = form.dataset.zcCalc.replace("{title}", c.title);
+        calc.textContent = form.dataset.zcCalc.replace("{title}", function () { return c.title; });
         p.appendChild(document.createTextNode(" "));
         p.appendChild(calc);
       });
