@@ -118,6 +118,7 @@ UI = {
     "search_none": {"zh": "没有找到结果。", "en": "No results."},
     "search_count": {"zh": "找到 {n} 件通知", "en": "{n} notices found"},
     "search_count_one": {"zh": "找到 1 件通知", "en": "1 notice found"},
+    "search_other": {"zh": "在英文页面中搜索", "en": "Search the Chinese pages"},
     "search_calc": {"zh": "计算器：{title}", "en": "Calculator: {title}"},
     "search_filters": {"zh": "筛选", "en": "Narrow down"},
     "filter_all": {"zh": "全部", "en": "All"},

@@ -69,3 +69,15 @@ def test_search_page_keeps_its_language(page, site_url):
     """The page's <html lang> is lent to Pagefind for a moment when it starts (site.js)."""
     _search(page, site_url, "zh", "红包")
     assert page.get_attribute("html", "lang") == "zh-CN"
+
+
+def test_chinese_typed_on_the_english_page_is_offered_the_chinese_pages(page, site_url):
+    page.goto(site_url + urls.search("en") + "?q=" + quote("伯乐"))
+    link = page.locator("#zc-status a[hreflang=zh-CN]")
+    link.wait_for(timeout=15000)
+    assert page.locator("#zc-status").inner_text().startswith("No results.")
+    link.click()
+    page.wait_for_selector("#zc-results li", timeout=15000)
+    assert "/zh/search/" in page.url and page.input_value("#zc-q") == "伯乐"
+    assert page.locator("#zc-results a.zc-results__clause").first.get_attribute("href").endswith("#m-7-referral")
+    assert page.offsite == [] and page.errors == []

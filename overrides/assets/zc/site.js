@@ -389,6 +389,19 @@
     });
   }
 
+  // Chinese typed on the English page (or English on the Chinese page) and nothing found: a
+  // link to the same search in the other language's pages.
+  function offerOtherLanguage(query) {
+    var url = new URL(form.dataset.zcOther, location.href);
+    url.searchParams.set("q", query);
+    var a = document.createElement("a");
+    a.href = url.href;
+    a.hreflang = a.lang = form.dataset.zcOtherLang;
+    a.textContent = form.dataset.zcOtherText;
+    status.appendChild(document.createTextNode(" "));
+    status.appendChild(a);
+  }
+
   function count(n) {
     return n === 1 ? form.dataset.zcCountOne : form.dataset.zcCount.replace("{n}", n);
   }
@@ -409,6 +422,7 @@
         .then(function (datas) {
           if (mine !== seq) { return; }
           status.textContent = results.length ? count(results.length) : form.dataset.zcNone;
+          if (!results.length && query.trim() && zh !== HAN.test(query)) { offerOtherLanguage(query); }
           rank(datas, groups).forEach(function (entry) { list.appendChild(item(entry)); });
         });
     }).catch(function (err) { status.textContent = String(err); });
