@@ -41,3 +41,13 @@ def on_page_content(html, /, *, page, config, files):
     page.toc = get_toc([{"level": 1, "id": "title", "name": page.meta["title"],
                          "html": page.meta["title"], "data-toc-label": "", "children": children}])
     return raw
+
+
+# The theme's drawer and search toggles are checkboxes with autocomplete="off" (an attribute
+# checkboxes may not carry: the Nu HTML checker reports it); they live in its base.html, outside
+# any block an override could replace.
+TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle" data-md-toggle="\w+" type="checkbox" id="__\w+") autocomplete="off">')
+
+
+def on_post_page(output, /, *, page, config):
+    return TOGGLE_AUTOCOMPLETE.sub(r"\1>", output)

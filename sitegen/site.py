@@ -67,7 +67,7 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
         else:
             pyodide_bundle.install_page_assets_only(site / "assets" / "calculator")
         if index_search:
-            search.index_site(site)
+            search.index_site(site, corpus, scratch_dir=SCRATCH)
         compress_assets(site)
         check_pages(pages, site)
         replace_dir(site, out_dir)

@@ -231,9 +231,18 @@ def test_open_data(built_site, site_corpus):
 
 
 def test_search_index_per_language(built_site):
+    """English stemmed by Pagefind; Chinese under a language of its own (already cut into words,
+    sitegen/search.py), with the word list the browser cuts queries with."""
     bundle = built_site / "pagefind"
     metas = {p.name.split("_")[0] for p in bundle.glob("pagefind.*.pf_meta")}
-    assert metas == {"pagefind.en", "pagefind.zh-cn"}
+    assert metas == {"pagefind.en", "pagefind.und-hans"}
+    data = json.loads((bundle / "zc-search.json").read_text(encoding="utf-8"))
+    words = set()
+    for k in range(data["shards"]):
+        words.update((bundle / "zc-words" / f"{k}.txt").read_text(encoding="utf-8").split("\n"))
+    assert {"以工代训", "包车", "伯乐", "留岗", "红包"} <= words and "留岗红包" not in words
+    assert all(ord(w[0]) % data["shards"] == k for k in range(data["shards"])
+               for w in (bundle / "zc-words" / f"{k}.txt").read_text(encoding="utf-8").split("\n"))
 
 
 def test_notice_page_size(built_site, site_corpus):
@@ -306,7 +315,7 @@ def test_failed_build_keeps_previous_site(tmp_path, monkeypatch):
     build_site(corpus, site, build_date=BUILD_DATE, index_search=False, calculators=False)
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
 
-    def broken(site_dir):
+    def broken(site_dir, corpus=None, **options):
         raise search_module.SearchIndexError("simulated failure")
 
     monkeypatch.setattr(search_module, "index_site", broken)
