@@ -7,16 +7,18 @@ the JSON that CPython would serialise, and no PyProxy has to be freed.
 import json
 
 from calculators import CalculatorError, InputError, calculate
+from calculators.inputs import parse_inputs, read_input_spec
 
 
 def calculate_json(spec_json: str, inputs_json: str, lang: str) -> str:
-    """Return {"result": …} or {"error": {code, input_id, message_zh, message_en}} as JSON text."""
+    """Return {"result": …} or {"error": {code, input_id, message_zh, message_en}} as JSON text;
+    with an error, "errors" lists every input that is wrong (the form shows them all at once)."""
     try:
         spec = json.loads(spec_json)
         inputs = json.loads(inputs_json)
         reply = {"result": calculate(spec, inputs, lang=lang)}
     except InputError as exc:
-        reply = {"error": exc.to_dict()}
+        reply = {"error": exc.to_dict(), "errors": _every_input_error(spec, inputs, exc)}
     except CalculatorError as exc:  # a bad spec: a build bug, reported rather than hidden
         reply = {"error": _internal("spec", exc)}
     except Exception as exc:  # the engine promises never to get here; say so if it does
@@ -28,3 +30,23 @@ def _internal(code: str, exc: Exception) -> dict:
     text = f"{type(exc).__name__}: {exc}"
     return {"code": code, "input_id": None, "message_zh": f"计算器内部错误：{text}",
             "message_en": f"Calculator error: {text}"}
+
+
+def _every_input_error(spec: dict, inputs, first: InputError) -> list:
+    """The engine stops at the first bad input; a form shows all of them: each declared input is
+    read on its own (as the engine reads it), then the engine's own error if it is not among
+    them (e.g. a divisor found to be 0 while calculating)."""
+    errors = []
+    if isinstance(inputs, dict):
+        for data in spec.get("inputs") or []:
+            one, _ = read_input_spec(data)
+            if one is None:
+                continue
+            try:
+                parse_inputs([one], {one.id: inputs[one.id]} if one.id in inputs else {})
+            except InputError as exc:
+                errors.append(exc.to_dict())
+    first = first.to_dict()
+    if not any(e["input_id"] == first["input_id"] for e in errors):
+        errors.insert(0, first)
+    return errors
