@@ -47,15 +47,23 @@ def cmd_validate(args) -> int:
 
 
 def cmd_list(args) -> int:
+    from sitegen.text import format_date
+    from sitegen.ui_text import t
     corpus = _corpus()
     on = _today(args)
     notices = []
     for notice in corpus.notices:
         latest = notice.latest
+        code = lifecycle.status(latest, corpus, on)
+        end = lifecycle.windows_end(latest)
         notices.append({
             "id": notice.id,
             "title": dict(latest.title),
-            "status": lifecycle.status(latest, corpus, on),
+            "status": code,
+            # not_stated: no valid_to, and the measures' dated windows all ended on measures_end
+            "status_text": {lang: t("explain_" + code, lang, date=format_date(end, lang) if end else "")
+                            for lang in ("zh", "en")},
+            "measures_end": end.isoformat() if end else None,
             "versions": [v.version for v in notice.versions],
             "measures": [{"id": str(m.id), "title": dict(m.title), "has_calculator": bool(m.calculator)}
                          for _, m in latest.measures()],
@@ -65,6 +73,8 @@ def cmd_list(args) -> int:
         return 0
     for n in notices:
         print(f"{n['id']}  [{n['status']}]  {n['title'][args.lang]}")
+        if n["status"] == "not_stated":
+            print(f"    {n['status_text'][args.lang]}")
         for m in n["measures"]:
             mark = "calc" if m["has_calculator"] else "    "
             print(f"    {mark}  {m['id']:<12} {m['title'][args.lang]}")
@@ -82,12 +92,11 @@ def _version(corpus, notice_id: str, number: int | None):
     return version
 
 
-def _find(corpus, notice_id: str, measure_id: str, version: int | None = None, on: str | None = None):
+def _find(corpus, notice_id: str, measure_id: str, version: int | None = None, on: dt.date | None = None):
+    """The measure in `version`, else in the version in force on `on`, else in the latest."""
     v = _version(corpus, notice_id, version)
-    if on:
-        v = lifecycle.version_on(corpus.notice(notice_id), corpus, dt.date.fromisoformat(on))
-        if v is None:
-            raise SystemExit(_fail(f"no version of {notice_id} was in force on {on}", 2))
+    if on is not None and version is None:
+        v = lifecycle.version_on(corpus.notice(notice_id), corpus, on) or v
     _, measure = v.measure(measure_id)
     if measure is None:
         ids = ", ".join(str(m.id) for _, m in v.measures())
@@ -128,9 +137,23 @@ def cmd_describe(args) -> int:
     return 0
 
 
+def _day(text: str | None) -> dt.date:
+    """`--on`: a day as YYYY-MM-DD (exit 2 naming the option otherwise); default today."""
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(_fail(f"--on takes a day as YYYY-MM-DD, got '{text}'", 2)) from None
+
+
 def cmd_calc(args) -> int:
     corpus = _corpus()
-    version, measure = _find(corpus, args.notice, args.measure, args.version, args.on)
+    on = _day(args.on)
+    version, measure = _find(corpus, args.notice, args.measure, args.version, on)
+    # how the version was chosen: asked for, in force on the day, or the latest (none was in force)
+    basis = "requested" if args.version else \
+        "in_force" if lifecycle.status(version, corpus, on) == "in_force" else "latest"
     inputs = {}
     for item in args.input or ():
         if "=" not in item:
@@ -138,10 +161,11 @@ def cmd_calc(args) -> int:
         key, value = item.split("=", 1)
         inputs[key.strip()] = value
     try:
-        result = calculators.calculate(measure_spec(version, measure), inputs, lang=args.lang)
+        result = calculators.calculate(measure_spec(version, measure, corpus), inputs, lang=args.lang, on=on)
     except calculators.InputError as exc:
         return _input_error(exc, args.lang)
     result["relations"] = _relations_of(version, str(measure.id))
+    result["version_basis"] = basis
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -192,6 +216,18 @@ def cmd_compare(args) -> int:
 def _print_result(result: dict, lang: str) -> None:
     zh = lang == "zh"
     kind = {"exact": "", "up_to": "最高 " if zh else "up to ", "at_least": "不低于 " if zh else "at least "}
+    status = result.get("status")
+    if status:
+        head = f"状态（{status['on']}，第{result['version']}版）：" if zh else \
+            f"Status on {status['on']} (version {result['version']}): "
+        print(head + status["label"])
+        if result.get("version_basis") == "latest":
+            print(f"  ※ {status['on']}没有有效的版本：按最新版本（第{result['version']}版）计算" if zh else
+                  f"  * No version was in force on {status['on']}: computed with the latest (version {result['version']})")
+        if status["frame"]:
+            print(("  ※ " if zh else "  * ") + status["frame"])
+        for window in status["windows"]:
+            print("  " + window["text"] + (f" — {window['note']}" if window.get("note") else ""))
     if not result["eligible"]:
         print("不符合条件：" if zh else "Not eligible:")
         for reason in result["reasons"]:
@@ -335,7 +371,9 @@ def main(argv=None) -> int:
         p.add_argument("--lang", choices=("zh", "en"), default="zh")
         if name == "calc":
             p.add_argument("--input", action="append", metavar="ID=VALUE")
-            p.add_argument("--on", metavar="YYYY-MM-DD", help="use the version in force on this day")
+            p.add_argument("--on", metavar="YYYY-MM-DD",
+                           help="calculation day (default today): the result's status on it, computed with the "
+                                "version in force on it (the latest when none was, and the status says so)")
 
     p = sub.add_parser("compare", help="apply a relation between measures (no double claiming, the higher applies)")
     p.add_argument("notice")

@@ -8,6 +8,7 @@ from .decimals import MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, round_
 from .errors import CalculatorError, SpecError, SpecProblem
 from .inputs import NON_NEGATIVE, VALUE_TYPES, format_value, parse_inputs, read_input_spec
 from .rules import Checker, Run
+from .status import result_status
 from .trace import TraceStep
 
 LANGS = ("zh", "en")
@@ -163,8 +164,10 @@ def _require_valid(spec):
 
 # -- calculate ---------------------------------------------------------------------------
 
-def calculate(spec: dict, inputs: dict, *, lang: str = "zh") -> dict:
-    """Run a measure on raw inputs; InputError names the input to fix (see ENGINE_API.md)."""
+def calculate(spec: dict, inputs: dict, *, lang: str = "zh", on=None) -> dict:
+    """Run a measure on raw inputs; InputError names the input to fix (see ENGINE_API.md).
+
+    `on` (a date or ISO day) adds `status`: the notice and its windows on that day (status.py)."""
     _check_lang(lang)
     _require_valid(spec)
     specs = [read_input_spec(data)[0] for data in spec.get("inputs") or []]
@@ -179,7 +182,7 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh") -> dict:
             amount = _final_amount(run, spec, amount_name)
         outcomes = _granted_outcomes(run, spec.get("outcomes") or [], lang)
     application = spec.get("application")
-    return {
+    result = {
         "notice": spec.get("notice"), "version": spec.get("version"), "measure": spec.get("id"),
         "eligible": eligible,
         "amount": amount,
@@ -196,6 +199,9 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh") -> dict:
         "inputs": {name: format_value(value) for name, value in values.items()},
         "lang": lang,
     }
+    if on is not None:
+        result["status"] = result_status(spec, on, lang)
+    return result
 
 
 def _final_amount(run: Run, spec: dict, name: str) -> str:

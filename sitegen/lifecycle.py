@@ -10,7 +10,9 @@ STATUS_LABELS = {
     "in_force": {"zh": "现行有效", "en": "In force"},
     "expired": {"zh": "已失效", "en": "Expired"},
     "superseded": {"zh": "已被取代", "en": "Superseded"},
+    "not_stated": {"zh": "未载明有效期", "en": "Status not stated"},
 }
+WINDOW_KINDS = ("qualifying", "application")  # a measure's dated windows (calculators/status.py)
 
 
 def superseded_by(version, corpus):
@@ -54,8 +56,30 @@ def start_date(version):
     return dates.valid_from or dates.published or dates.written
 
 
+def windows_end(version) -> dt.date | None:
+    """The last day of the measures' dated windows, when every dated window has an end.
+
+    None when no measure declares a dated window, or when one has a start but no end: the
+    notice's own words then say nothing about when its measures stop.
+    """
+    ends = []
+    for _, measure in version.measures():
+        for kind in WINDOW_KINDS:
+            window = measure.get(kind)
+            if not window or (window.get("from") is None and window.get("to") is None):
+                continue
+            if window.get("to") is None:
+                return None
+            ends.append(dt.date.fromisoformat(str(window["to"])))
+    return max(ends) if ends else None
+
+
 def status(version, corpus, on: dt.date) -> str:
-    """draft | not_yet | in_force | expired | superseded, as of the day `on`."""
+    """draft | not_yet | in_force | expired | superseded | not_stated, as of the day `on`.
+
+    not_stated: the notice states no end of validity (no valid_to) and every dated window of its
+    measures has ended; the notice is not called expired, since it never says so.
+    """
     if version.stage == "draft":
         return "draft"
     successor = superseded_by(version, corpus)
@@ -68,6 +92,10 @@ def status(version, corpus, on: dt.date) -> str:
         return "not_yet"
     if version.dates.valid_to is not None and on > version.dates.valid_to:
         return "expired"
+    if version.dates.valid_to is None:
+        end = windows_end(version)
+        if end is not None and on > end:
+            return "not_stated"
     return "in_force"
 
 

@@ -66,8 +66,10 @@ def text_lines(text: str | None) -> list[str]:
 
 
 def notice_date(version) -> dt.date | None:
+    """The notice's own date for listings by year: the first it gives of 成文, 发布, the date it
+    is signed, 印发 (printed) and the start of validity; None when it gives none."""
     d = version.dates
-    return d.written or d.published or version.signed_date
+    return d.written or d.published or version.signed_date or d.printed or d.valid_from
 
 
 def clause_label(version, clause_id) -> str:
@@ -193,6 +195,7 @@ class Renderer:
         ctx = self.context(
             lang, url, notice=notice, version=version, is_latest=is_latest,
             status=self.status_of(version), other_url=other,
+            measures_end=lifecycle.windows_end(version),
             print_order=version.print_order or DEFAULT_PRINT_ORDER,
             region_url=urls.listing(lang, "region", version.region.code or "none"),
             year_url=urls.listing(lang, "year", str(d.year) if d else "unknown"),
@@ -240,7 +243,7 @@ class Renderer:
             rows.append({
                 "version": v, "status": self.status_of(v),
                 "url": urls.notice(lang, notice.id, v.version),
-                "in_force": [p for p in periods if p["status"] == "in_force"],
+                "in_force": pointintime.in_force_periods(periods),
                 "outgoing": [(rel, self.corpus.notice(rel.notice)) for rel in v.relates or ()],
                 "diff": urls.diff(lang, notice.id, previous.version, v.version) if previous else None,
                 "previous": previous.version if previous else None,
@@ -289,7 +292,7 @@ class Renderer:
     def in_force_page(self, lang: str) -> Page:
         url = urls.in_force(lang)
         listed = [{"notice": n, "version": v, "url": urls.notice(lang, n.id, v.version),
-                   "periods": [p for p in pointintime.status_periods(v, self.corpus) if p["status"] == "in_force"]}
+                   "periods": pointintime.in_force_periods(pointintime.status_periods(v, self.corpus))}
                   for n, v in lifecycle.in_force_on(self.corpus, self.build_date)]
         title = ui("in_force_title", lang)
         ctx = self.context(lang, url, listed=listed, heading=title)

@@ -2,7 +2,8 @@
 
 The rule stays in `sitegen.lifecycle.status`; this module only samples it. A status can change
 only on a day where one of the dates it compares changes the comparison: the version's own dates
-and those of the version that replaces it (`lifecycle.superseded_by`). Sampling the status on each
+(with the end of its measures' dated windows, `lifecycle.windows_end`) and those of the version
+that replaces it (`lifecycle.superseded_by`). Sampling the status on each
 such day (and the day after, so an inclusive or exclusive end reads the same) gives periods
 within which it is constant; tests/test_site_archive.py checks the periods against
 `lifecycle.status` day by day.
@@ -19,7 +20,6 @@ from pathlib import Path
 
 from sitegen import lifecycle, urls
 from sitegen.model import thaw
-from sitegen.specs import version_specs
 
 DAY = dt.timedelta(days=1)
 DATE_KEYS = ("written", "published", "valid_from", "valid_to")
@@ -27,7 +27,9 @@ FORMAT = 1
 
 
 def _dates(version) -> set[dt.date]:
-    return {d for d in (version.dates.get(k) for k in DATE_KEYS) if d is not None}
+    days = {d for d in (version.dates.get(k) for k in DATE_KEYS) if d is not None}
+    end = lifecycle.windows_end(version)  # where in_force turns into not_stated
+    return days | {end} if end is not None else days
 
 
 def change_days(version, corpus) -> list[dt.date]:
@@ -78,11 +80,13 @@ def notice_entry(notice, corpus, *, build_date: dt.date) -> dict:
             "dates": {k: _iso(v.dates.get(k)) for k in DATE_KEYS},
             "status": lifecycle.status(v, corpus, on=build_date),
             "periods": periods,
-            "in_force": [{"from": p["from"], "to": p["to"]} for p in periods if p["status"] == "in_force"],
+            # measures_end: the period ends only because the measures' dated windows did
+            "in_force": [{"from": p["from"], "to": p["to"], "measures_end": p["measures_end"]}
+                         for p in in_force_periods(periods)],
             "superseded_by": ({"notice": successor.id, "version": successor.version}
                               if successor is not None else None),
             "url": {lang: urls.notice(lang, notice.id, v.version) for lang in urls.LANGS},
-            "spec": urls.spec(notice.id, v.version) if version_specs(v) else None,
+            "spec": urls.spec(notice.id, v.version) if any(m.calculator for _, m in v.measures()) else None,
             "measures": [{"id": str(m.id), "title": thaw(m.title), "calculator": bool(m.calculator)}
                          for _, m in v.measures()],
         })
@@ -110,6 +114,13 @@ def write_index(corpus, site_dir: Path, *, build_date: dt.date) -> None:
     for entry in index["notices"]:
         write_json(site_dir / urls.versions(entry["id"]),
                    {"format": FORMAT, "build_date": index["build_date"], "notice": entry})
+
+
+def in_force_periods(periods: list[dict]) -> list[dict]:
+    """The in-force periods, each marked `measures_end` when it ends only because its measures'
+    dated windows did (the next period is "not_stated": the notice itself states no end)."""
+    return [{**p, "measures_end": i + 1 < len(periods) and periods[i + 1]["status"] == "not_stated"}
+            for i, p in enumerate(periods) if p["status"] == "in_force"]
 
 
 def _iso(day: dt.date | None) -> str | None:

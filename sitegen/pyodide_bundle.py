@@ -76,7 +76,7 @@ for module in pkgutil.walk_packages(calculators.__path__, "calculators."):
     importlib.import_module(module.name)
 from calculators.web.bridge import calculate_json
 for job in json.loads(WARMUP_JOBS):
-    calculate_json(json.dumps(job["spec"]), json.dumps(job["inputs"]), job["lang"])
+    calculate_json(json.dumps(job["spec"]), json.dumps(job["inputs"]), job["lang"], job.get("on"))
 """
 
 
@@ -107,17 +107,23 @@ def bundle(corpus, site_dir: Path) -> Runtime:
     return runtime
 
 
+# Calculation dates the golden jobs take in turn: each notice's status and windows on days before,
+# inside and after its periods (both runtimes must agree on them as on the figures).
+STATUS_DAYS = ("2021-02-20", "2021-03-31", "2021-04-01", "2023-01-22", "2024-02-24", "2026-11-30")
+
+
 def golden_jobs(corpus, langs=("zh", "en")) -> list[dict]:
-    """Every golden case as {spec, inputs, lang}, plus each measure once with no input."""
+    """Every golden case as {spec, inputs, lang, on}, plus each measure once with no input."""
     jobs, seen = [], set()
     for notice in corpus.notices:
         for case in notice.cases:
             version = notice.version(case.version) if case.version else notice.latest
             _, measure = version.measure(case.measure)
-            spec = measure_spec(version, measure)
+            spec = measure_spec(version, measure, corpus)
             for lang in langs:
                 jobs.append({"name": f"{notice.id}/v{version.version}/{measure.id}/{case.name}",
-                             "spec": spec, "inputs": thaw(case.inputs), "lang": lang})
+                             "spec": spec, "inputs": thaw(case.inputs), "lang": lang,
+                             "on": STATUS_DAYS[len(jobs) % len(STATUS_DAYS)]})
             key = (notice.id, version.version, str(measure.id))
             if key not in seen:
                 seen.add(key)
@@ -130,7 +136,7 @@ def write_specs(corpus, out: Path) -> list[Path]:
     written = []
     for notice in corpus.notices:
         for version in notice.versions:
-            specs = version_specs(version)
+            specs = version_specs(version, corpus)
             if not specs:
                 continue
             path = out / notice.id / f"v{version.version}.json"

@@ -116,6 +116,7 @@ def _check_version(loaded: Loaded, notice_id: str, number: int, seeds_dir: Path 
 
     problems += _check_ids(loaded)
     problems += _check_dates(loaded)
+    problems += _check_windows(loaded)
     problems += _check_measures(loaded)
     if seeds_dir is not None:
         problems += _check_provenance(loaded, seeds_dir)
@@ -202,6 +203,19 @@ def _check_dates(loaded: Loaded) -> list[Problem]:
         return [loaded.problem(("dates", "valid_to"), f"valid_to {end} is before valid_from {start}",
                                f"有效期截止 {end} 早于起始 {start}")]
     return []
+
+
+def _check_windows(loaded: Loaded) -> list[Problem]:
+    """A measure's dated windows (qualifying, application) end no earlier than they start."""
+    problems = []
+    for path, _, measure in _walk_measures(loaded.data):
+        for kind in ("qualifying", "application"):
+            window = measure.get(kind) or {}
+            start, end = window.get("from"), window.get("to")
+            if start and end and start > end:  # ISO strings compare as dates
+                problems.append(loaded.problem(path + (kind, "to"), f"{kind} ends ({end}) before it starts ({start})",
+                                               f"{kind} 的截止日 {end} 早于起始日 {start}"))
+    return problems
 
 
 def _check_measures(loaded: Loaded) -> list[Problem]:

@@ -310,6 +310,9 @@ MEASURE = Obj({
     "readings": _opt(List(READING)),
     "application": _opt(Obj({"from": _opt(Date(nullable=True)), "to": _opt(Date(nullable=True)),
                              "text": Text()}, nullable=True)),
+    "qualifying": _opt(Obj({"from": _opt(Date(nullable=True)), "to": _opt(Date(nullable=True)),
+                            "text": Text()}, nullable=True,
+                           description="the period the measure covers, as the notice words it (e.g. 2024年2月9日—2月24日期间)")),
     "inputs": _opt(List(INPUT)),
     "rules": _opt(List(Any())),           # step shapes: calculators.check_measure
     "amount": _opt(Str(nullable=True)),

@@ -46,6 +46,8 @@ UI = {
     "explain_not_yet": {"zh": "本文件尚未生效。", "en": "This notice is not yet in force."},
     "explain_in_force": {"zh": "本文件现行有效。", "en": "This notice is in force."},
     "explain_expired": {"zh": "本文件已过有效期。", "en": "This notice has expired."},
+    "explain_not_stated": {"zh": "本文件未载明有效期；其措施载明的期限已于{date}结束。",
+                           "en": "The notice states no period of validity; its measures' stated periods ended on {date}."},
     "explain_superseded": {"zh": "本页为历史版本，请以最新版本为准。",
                            "en": "This page is an earlier version; the latest version applies."},
     "status_as_of": {"zh": "状态按 {date} 计算。", "en": "Status computed as of {date}."},
@@ -194,6 +196,8 @@ UI.update({
                              "the site was built."},
     "in_force_failed": {"zh": "无法读取版本数据：", "en": "Could not read the version data: "},
     "has_calculator": {"zh": "可计算", "en": "calculator"},
+    "measures_end": {"zh": "其措施载明的期限结束；通知未载明有效期",
+                     "en": "end of its measures' stated periods; the notice states no end"},
 })
 
 

@@ -65,8 +65,15 @@ def test_calc_uses_the_version_in_force_on_the_day():
     assert (result["version"], result["amount"]) == (2, "100000.00")
     draft = run("calc", "demo-bus", "1", "--input", "cost=300000", "--version", "1", "--json")
     assert json.loads(draft.stdout)["amount"] == "50000.00"
-    none = run("calc", "demo-bus", "1", "--input", "cost=300000", "--on", "2024-03-05")
-    assert none.returncode == 2 and "no version of demo-bus was in force on 2024-03-05" in none.stderr
+    # No version in force on the day: not an error; the latest computes and the status says why.
+    none = run("calc", "demo-bus", "1", "--input", "cost=300000", "--on", "2024-03-05", "--json", "--lang", "en")
+    assert none.returncode == 0, none.stderr
+    result = json.loads(none.stdout)
+    assert (result["version"], result["version_basis"], result["amount"]) == (2, "latest", "100000.00")
+    assert result["status"]["notice_status"] == "superseded" and not result["status"]["claimable"]
+    assert result["status"]["frame"].startswith("Superseded from 2024-03-01")
+    text = run("calc", "demo-bus", "1", "--input", "cost=300000", "--on", "2024-03-05", "--lang", "en")
+    assert "No version was in force on 2024-03-05: computed with the latest (version 2)" in text.stdout
 
 
 def test_clause_diff_between_versions(corpus):

@@ -23,7 +23,7 @@ def test_list_json_shape():
     ids = [n["id"] for n in data["notices"]]
     assert {"shengsi-2024", "shengzhou-2024", "dalian-2021", "jilin-2021", "lucheng-2023"} <= set(ids)
     for notice in data["notices"]:
-        assert set(notice["title"]) == {"zh", "en"} and notice["status"] in {"draft", "not_yet", "in_force", "expired", "superseded"}
+        assert set(notice["title"]) == {"zh", "en"} and notice["status"] in {"draft", "not_yet", "in_force", "expired", "superseded", "not_stated"}
         for m in notice["measures"]:
             assert set(m) >= {"id", "title", "has_calculator"} and set(m["title"]) == {"zh", "en"}
     shengsi = next(n for n in data["notices"] if n["id"] == "shengsi-2024")
@@ -73,3 +73,43 @@ def test_relation_shown_with_result_and_compare_picks_the_higher():
     amounts = {r["measure"]: r["amount"] for r in combined["results"]}
     assert combined["chosen"] == max(amounts, key=lambda k: float(amounts[k]))
     assert combined["amount"] == amounts[combined["chosen"]]
+
+
+DALIAN_1 = ("--input", "employer_dalian=yes", "--input", "paid_envelope=yes", "--input", "workers=10")
+
+
+def test_calc_status_on_a_day():
+    during = json.loads(run("calc", "dalian-2021", "1", *DALIAN_1, "--on", "2021-03-15", "--json", "--lang", "en").stdout)
+    assert during["version_basis"] == "in_force" and during["amount"] == "5000.00"
+    status = during["status"]
+    assert (status["on"], status["notice_status"], status["claimable"]) == ("2021-03-15", "in_force", True)
+    assert [(w["kind"], w["state"]) for w in status["windows"]] == [("qualifying", "closed"), ("application", "open")]
+    # years later: the figure stays, framed; the notice states no end date, so it is not "expired"
+    later = json.loads(run("calc", "dalian-2021", "1", *DALIAN_1, "--on", "2026-11-30", "--json", "--lang", "en").stdout)
+    assert later["amount"] == "5000.00" and later["version_basis"] == "latest"
+    assert later["status"]["notice_status"] == "not_stated" and later["status"]["claimable"] is False
+    assert "applications closed on 2021-03-31" in later["status"]["frame"]
+    text = run("calc", "dalian-2021", "1", *DALIAN_1, "--on", "2026-11-30").stdout
+    assert "状态（2026-11-30，第1版）：通知未载明有效期" in text
+    assert "申请期限：2021年3月1日至2021年3月31日（已结束）" in text
+    assert "2026-11-30没有有效的版本：按最新版本（第1版）计算" in text
+
+
+def test_calc_status_defaults_to_today_and_names_a_bad_day():
+    import datetime as dt
+    before = dt.date.today().isoformat()
+    result = json.loads(run("calc", "dalian-2021", "1", *DALIAN_1, "--json").stdout)
+    assert result["status"]["on"] in (before, dt.date.today().isoformat())
+    bad = run("calc", "dalian-2021", "1", *DALIAN_1, "--on", "2021-02-30")
+    assert bad.returncode == 2 and "--on takes a day as YYYY-MM-DD" in bad.stderr and bad.stdout == ""
+
+
+def test_list_says_when_the_notice_states_no_end():
+    data = {n["id"]: n for n in json.loads(run("list", "--json", "--date", "2026-11-30").stdout)["notices"]}
+    dalian = data["dalian-2021"]
+    assert dalian["status"] == "not_stated" and dalian["measures_end"] == "2021-03-31"
+    assert dalian["status_text"]["en"] == ("The notice states no period of validity; "
+                                           "its measures' stated periods ended on 31 March 2021.")
+    assert data["lucheng-2023"]["status"] == "expired"
+    early = {n["id"]: n for n in json.loads(run("list", "--json", "--date", "2021-03-31").stdout)["notices"]}
+    assert early["dalian-2021"]["status"] == "in_force"

@@ -140,3 +140,19 @@ def test_validate_command_exit_code_and_message(tmp_path):
     clean = subprocess.run([sys.executable, str(ROOT / "build.py"), "validate"], capture_output=True, text=True,
                            env={"ZHENGCE_POLICIES": str(FIXTURE), "PATH": "/usr/bin:/bin"})
     assert clean.returncode == 0 and clean.stdout == "" and clean.stderr == ""
+
+
+def test_window_that_ends_before_it_starts(tmp_path):
+    window = ("            amount_kind: up_to\n            qualifying:\n              from: 2024-02-24\n"
+              "              to: 2024-02-09\n              text: {zh: 期间, en: Period}\n")
+    root = _policies(tmp_path, lambda t: t.replace("            amount_kind: up_to\n", window, 1))
+    [p] = _problems(root)
+    assert p.file.endswith("demo-notice/v1.yaml") and p.field.endswith("qualifying.to")
+    assert p.line == _line_of(root, "to: 2024-02-09") and "before it starts" in p.message_en
+
+
+def test_window_date_must_be_a_day(tmp_path):
+    window = ("            amount_kind: up_to\n            qualifying: {to: 2024-02-30, text: {zh: 期间, en: Period}}\n")
+    root = _policies(tmp_path, lambda t: t.replace("            amount_kind: up_to\n", window, 1))
+    [p] = _problems(root)
+    assert p.field.endswith("qualifying.to") and "impossible date" in p.message_en

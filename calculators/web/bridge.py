@@ -10,13 +10,15 @@ from calculators import CalculatorError, InputError, calculate
 from calculators.inputs import parse_inputs, read_input_spec
 
 
-def calculate_json(spec_json: str, inputs_json: str, lang: str) -> str:
+def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None = None) -> str:
     """Return {"result": …} or {"error": {code, input_id, message_zh, message_en}} as JSON text;
-    with an error, "errors" lists every input that is wrong (the form shows them all at once)."""
+    with an error, "errors" lists every input that is wrong (the form shows them all at once).
+
+    `on` (YYYY-MM-DD, the page's calculation date) adds the result's `status`."""
     try:
         spec = json.loads(spec_json)
         inputs = json.loads(inputs_json)
-        reply = {"result": calculate(spec, inputs, lang=lang)}
+        reply = {"result": calculate(spec, inputs, lang=lang, on=on)}
     except InputError as exc:
         reply = {"error": exc.to_dict(), "errors": _every_input_error(spec, inputs, exc)}
     except CalculatorError as exc:  # a bad spec: a build bug, reported rather than hidden

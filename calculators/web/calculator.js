@@ -251,6 +251,13 @@
     return { version: chosen.version };
   }
 
+  // Today in the reader's own time zone, as YYYY-MM-DD (toISOString would give the UTC day).
+  function localToday() {
+    const now = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  }
+
   // ---- one calculator ------------------------------------------------------------------------
 
   function attach(form) {
@@ -352,7 +359,8 @@
           spec = specUrl(form, picked.version);
           used = t.asOfUsed(day, picked.version);
         }
-        const res = await engine.calculate({ spec, measure, inputs, lang });
+        // The result's status (calculators/status.py) is for this day: the one asked, else today here.
+        const res = await engine.calculate({ spec, measure, inputs, lang, on: day || localToday() });
         if (unread.length && fail(unread)) return;
         shown = true;
         renderResult(result, res, t);

@@ -6,7 +6,8 @@
 //                                                               file (an ArrayBuffer, transferred)
 //                  {type: "prefetch", specs: [url]}             the page's specs: fetched now, and
 //                                                               each measure warmed once ready
-//                  {type: "calculate", id, spec: url, measure, inputs, lang}
+//                  {type: "calculate", id, spec: url, measure, inputs, lang, on}
+//                                                               (on: YYYY-MM-DD, the result's status day)
 //   worker → page  {type: "ready", ms, snapshot, phases}         the engine is imported
 //                  (phases: ms since the worker started at the end of each boot step)
 //                  {type: "failed", error: {code, message_zh, message_en}}   it never will
@@ -169,7 +170,7 @@ async function calculate(msg) {
   const [{ calculateJson }, specs] = await Promise.all([engine, loadSpecs(msg.spec)]);
   const spec = specs[msg.measure];
   if (!spec) throw Object.assign(new Error(`no measure ${msg.measure} in ${msg.spec}`), { code: "spec" });
-  return calculateReply(calculateJson, spec, msg.inputs || {}, msg.lang || "zh");
+  return calculateReply(calculateJson, spec, msg.inputs || {}, msg.lang || "zh", msg.on || null);
 }
 
 // While the reader fills in: run each measure of the page once with no inputs, which checks the
@@ -191,8 +192,8 @@ async function warm({ calculateJson }, urls) {
 }
 
 // One calculation through the Python bridge: {type: "result", result} or {type: "error", error}.
-export function calculateReply(calculateJson, spec, inputs, lang) {
-  const reply = JSON.parse(calculateJson(JSON.stringify(spec), JSON.stringify(inputs), lang));
+export function calculateReply(calculateJson, spec, inputs, lang, on = null) {
+  const reply = JSON.parse(calculateJson(JSON.stringify(spec), JSON.stringify(inputs), lang, on));
   return reply.error ? { type: "error", error: reply.error, errors: reply.errors || [reply.error] }
     : { type: "result", result: reply.result };
 }

@@ -64,7 +64,8 @@
     meta.appendChild(el("span", "", form.dataset.zcVersionLabel.replace("{k}", version.version)));
     if (version.doc_number) { meta.appendChild(el("span", "", version.doc_number)); }
     meta.appendChild(el("span", "", version.in_force.map(function (p) {
-      return (p.from ? formatDay(p.from) : "") + " – " + (p.to ? formatDay(p.to) : form.dataset.zcOpenEnd);
+      return (p.from ? formatDay(p.from) : "") + " – " + (p.to ? formatDay(p.to) : form.dataset.zcOpenEnd) +
+        (p.measures_end ? (lang === "zh" ? "（" + form.dataset.zcMeasuresEnd + "）" : " (" + form.dataset.zcMeasuresEnd + ")") : "");
     }).join("; ")));
     li.appendChild(meta);
     if (version.measures.length) {
