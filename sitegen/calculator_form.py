@@ -42,7 +42,8 @@ TEXT = {
     "as_of": {"zh": "按哪一天有效的规定计算（可选）", "en": "Apply the rules in force on (optional)"},
     "as_of_versions": {"zh": "按该日有效的版本计算。", "en": "The version in force on that day applies."},
     "as_of_today": {"zh": "留空则按今天计算。", "en": "Leave empty for today."},
-    "as_of_apply": {"zh": "本措施的申请期：{dates}。", "en": "Applications for this measure: {dates}."},
+    "as_of_qualifying": {"zh": "本措施规定的期间：{dates}。", "en": "This measure's qualifying period: {dates}."},
+    "as_of_application": {"zh": "本措施的申请期：{dates}。", "en": "Applications for this measure: {dates}."},
     "as_of_valid": {"zh": "本通知的有效期：{dates}。", "en": "The notice is in force: {dates}."},
     "as_of_what": {"zh": "结果将说明该日通知是否有效、申请期是否开放。",
                    "en": "The result says whether the notice was in force and the application window open on that day."},
@@ -203,13 +204,16 @@ def _as_of_field(h: _Html, fid: str, version, measure, versions: int) -> str:
 
 
 def _measure_dates(h: _Html, version, measure) -> list:
-    """What the measure says about dates (its application window), with the notice's validity."""
+    """What the measure says about dates (its qualifying period and application window), with
+    the notice's validity."""
     def span(lo, hi) -> str:
         return " – ".join(format_date(_day(d), h.lang) if d else h.t("open_start") for d in (lo, hi))
     notes = []
-    app = measure.application
-    if app and (app["from"] or app["to"]):
-        notes.append(h.t("as_of_apply", dates=span(app["from"], app["to"])))
+    for key in ("qualifying", "application"):
+        window = measure.get(key)
+        if window and (window.get("from") or window.get("to")):
+            notes.append(h.t(f"as_of_{key}", dates=span(window.get("from"), window.get("to"))))
+    if notes:
         dates = version.dates
         if dates.valid_from or dates.valid_to:
             notes.append(h.t("as_of_valid", dates=span(dates.valid_from, dates.valid_to)))

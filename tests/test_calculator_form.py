@@ -126,6 +126,8 @@ def test_the_date_field_has_the_measures_dates_or_is_left_out():
     assert "data-as-of" in en and "Applications for this measure: 1 March 2021 – 31 March 2021." in en
     zh = str(render_form(dalian, with_window, "zh"))
     assert "本措施的申请期：2021年3月1日 – 2021年3月31日。" in zh
-    no_dates = next(m for _, m in dalian.measures() if m.calculator and not (m.application and m.application["to"]))
-    assert "data-as-of" not in str(render_form(dalian, no_dates, "en"))              # one version, no dates
-    assert "data-as-of" in str(render_form(dalian, no_dates, "en", versions=2))      # the day picks the version
+    def dated(m):
+        return any((m.get(k) or {}).get("from") or (m.get(k) or {}).get("to") for k in ("qualifying", "application"))
+    version, no_dates = next((v, m) for v, m in computable() if not dated(m))
+    assert "data-as-of" not in str(render_form(version, no_dates, "en"))              # one version, no dates
+    assert "data-as-of" in str(render_form(version, no_dates, "en", versions=2))      # the day picks the version

@@ -49,7 +49,6 @@
       fix: "请更正标出的输入项。",
       notNumber: "请输入有效的数字",
       badDate: (label) => `「${label}」请填写完整、有效的日期`,
-      asOfNone: (d) => `${d} 没有有效的版本（本通知在该日尚未施行、已失效或仅为征求意见稿）。`,
       asOfNoMeasure: (d, v) => `${d} 有效的是第 ${v} 版，该版没有此项措施的计算器。`,
       asOfUsed: (d, v) => `按 ${d} 有效的第 ${v} 版计算。`,
       asOfUnknown: "无法读取本通知的版本信息。",
@@ -92,7 +91,6 @@
       fix: "Please correct the marked field.",
       notNumber: "Please enter a valid number",
       badDate: (label) => `"${label}" needs a complete, valid date`,
-      asOfNone: (d) => `No version of this notice was in force on ${d} (not yet in force, expired, or only a draft for comment).`,
       asOfNoMeasure: (d, v) => `Version ${v} was in force on ${d}, and it has no calculator for this measure.`,
       asOfUsed: (d, v) => `Calculated with version ${v}, in force on ${d}.`,
       asOfUnknown: "The notice's version information could not be read.",
@@ -348,16 +346,19 @@
           } catch {
             picked = { error: "unknown" };
           }
-          const message = picked.error === "none" ? t.asOfNone(day)
-            : picked.error === "measure" ? t.asOfNoMeasure(day, picked.version)
-              : picked.error ? t.asOfUnknown : null;
+          // No version in force that day is not an input error: this page's version is used and
+          // the result's status says so (issue 12.2).
+          const message = picked.error === "measure" ? t.asOfNoMeasure(day, picked.version)
+            : picked.error && picked.error !== "none" ? t.asOfUnknown : null;
           if (message) {
             fail([...unread, { input_id: "as-of", message }]);
             result.dataset.error = "as-of";
             return;
           }
-          spec = specUrl(form, picked.version);
-          used = t.asOfUsed(day, picked.version);
+          if (!picked.error) {
+            spec = specUrl(form, picked.version);
+            used = t.asOfUsed(day, picked.version);
+          }
         }
         // The result's status (calculators/status.py) is for this day: the one asked, else today here.
         const res = await engine.calculate({ spec, measure, inputs, lang, on: day || localToday() });
