@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -126,14 +127,9 @@ def cmd_describe(args) -> int:
         return 0
     print(f"{args.notice} / {args.measure}: {info['title']}")
     for item in info["inputs"]:
-        extra = []
-        if item.get("unit"):
-            extra.append(item["unit"])
-        if item.get("min") is not None or item.get("max") is not None:
-            extra.append(f"{item.get('min', '')}..{item.get('max', '')}")
-        if item.get("choices"):
-            extra.append("|".join(c["value"] for c in item["choices"]))
-        print(f"  {item['id']:<22} {item['type']:<8} {item['label']}" + (f"  ({'; '.join(map(str, extra))})" if extra else ""))
+        print(_describe_line(item, "  "))
+        for column in item.get("columns") or ():  # a list input: one line per column
+            print(_describe_line(column, "      "))
     return 0
 
 
@@ -147,6 +143,41 @@ def _day(text: str | None) -> dt.date:
         raise SystemExit(_fail(f"--on takes a day as YYYY-MM-DD, got '{text}'", 2)) from None
 
 
+def _describe_line(item: dict, indent: str) -> str:
+    extra = []
+    if item["type"] == "list":
+        extra.append(f"{item['min_rows']}..{item['max_rows']} rows")
+    if item.get("unit"):
+        extra.append(item["unit"])
+    if item.get("min") is not None or item.get("max") is not None:
+        extra.append(f"{item.get('min') or ''}..{item.get('max') or ''}")
+    if item.get("choices"):
+        extra.append("|".join(c["value"] for c in item["choices"]))
+    return f"{indent}{item['id']:<22} {item['type']:<8} {item['label']}" + (f"  ({'; '.join(map(str, extra))})" if extra else "")
+
+
+def _calc_inputs(args) -> dict:
+    """The raw input set of calc: `--inputs FILE.json` (a JSON object), then each `--input ID=VALUE`
+    over it. A list input's VALUE is JSON text; the engine reads and checks it cell by cell."""
+    inputs = {}
+    if args.inputs:
+        try:
+            text = sys.stdin.read() if args.inputs == "-" else Path(args.inputs).read_text(encoding="utf-8")
+            inputs = json.loads(text, parse_float=Decimal)  # exact: 0.1 stays 0.1
+        except OSError as exc:
+            raise SystemExit(_fail(f"--inputs: cannot read {args.inputs}: {exc.strerror}", 2))
+        except ValueError as exc:
+            raise SystemExit(_fail(f"--inputs: {args.inputs} is not valid JSON: {exc}", 2))
+        if not isinstance(inputs, dict):
+            raise SystemExit(_fail(f"--inputs: {args.inputs} must hold a JSON object {{input id: value}}", 2))
+    for item in args.input or ():
+        if "=" not in item:
+            raise SystemExit(_fail(f"--input takes ID=VALUE, got '{item}'", 2))
+        key, value = item.split("=", 1)
+        inputs[key.strip()] = value
+    return inputs
+
+
 def cmd_calc(args) -> int:
     corpus = _corpus()
     on = _day(args.on)
@@ -154,12 +185,7 @@ def cmd_calc(args) -> int:
     # how the version was chosen: asked for, in force on the day, or the latest (none was in force)
     basis = "requested" if args.version else \
         "in_force" if lifecycle.status(version, corpus, on) == "in_force" else "latest"
-    inputs = {}
-    for item in args.input or ():
-        if "=" not in item:
-            return _fail(f"--input takes ID=VALUE, got '{item}'", 2)
-        key, value = item.split("=", 1)
-        inputs[key.strip()] = value
+    inputs = _calc_inputs(args)
     try:
         result = calculators.calculate(measure_spec(version, measure, corpus), inputs, lang=args.lang, on=on)
     except calculators.InputError as exc:
@@ -238,7 +264,9 @@ def _print_result(result: dict, lang: str) -> None:
         print(("获得：" if zh else "Granted: ") + outcome["text"] + f"  [{outcome['cite']}]")
     print("步骤：" if zh else "Steps:")
     for step in result["steps"]:
-        print(f"  [{step['cite']}] {step['text']}")
+        row = step.get("row")
+        where = "" if row is None else (f"第{row + 1}行 · " if zh else f"row {row + 1} · ")
+        print(f"  [{step['cite']}] {where}{step['text']}")
     for rel in result.get("relations") or ():
         print(("关系：" if zh else "Relation: ") + rel["text"][lang] + f"  [{rel['cite']}]")
     for reading in result["readings"]:
@@ -370,7 +398,10 @@ def main(argv=None) -> int:
         p.add_argument("--json", action="store_true")
         p.add_argument("--lang", choices=("zh", "en"), default="zh")
         if name == "calc":
-            p.add_argument("--input", action="append", metavar="ID=VALUE")
+            p.add_argument("--input", action="append", metavar="ID=VALUE",
+                           help="one input; a list input's value is JSON, e.g. '[{\"province\":\"anhui\",\"workers\":20}]'")
+            p.add_argument("--inputs", metavar="FILE.json",
+                           help="a JSON object of input values ('-' reads stdin); --input entries override it")
             p.add_argument("--on", metavar="YYYY-MM-DD",
                            help="calculation day (default today): the result's status on it, computed with the "
                                 "version in force on it (the latest when none was, and the status says so)")

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from .decimals import MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, round_to
 from .errors import CalculatorError, SpecError, SpecProblem
-from .inputs import NON_NEGATIVE, VALUE_TYPES, format_value, parse_inputs, read_input_spec
+from .expr import ListType
+from .inputs import NON_NEGATIVE, format_value, parse_inputs
+from .lists import DEFAULT_MAX_ROWS, DEFAULT_MIN_ROWS, ListSpec, read_declaration, static_type
 from .rules import Checker, Run
 from .status import result_status
 from .trace import TraceStep
@@ -49,9 +51,10 @@ def check_measure(spec: dict) -> list:
                              "a measure without calculator needs reason {zh, en}"))
         return [SpecProblem(*p) for p in problems]
     specs = _check_inputs(spec.get("inputs"), problems)
-    types = {s.id: VALUE_TYPES[s.type] for s in specs}
-    choices = {s.id: tuple(c.value for c in s.choices) for s in specs if s.type == "choice"}
-    checker = Checker(choices, problems, frozenset(types))
+    types = {s.id: static_type(s) for s in specs}
+    fields = specs + [c for s in specs if isinstance(s, ListSpec) for c in s.columns]
+    choices = {s.id: tuple(c.value for c in s.choices) for s in fields if s.type == "choice"}
+    checker = Checker(choices, problems, frozenset(s.id for s in fields))
     after = checker.steps(spec.get("rules") or [], ("rules",), types)
     if not isinstance(spec.get("rules"), list) or not spec.get("rules"):
         problems.append((("rules",), "rules 必须是非空列表", "rules must be a non-empty list"))
@@ -74,7 +77,7 @@ def _check_inputs(inputs, problems) -> list:
         return []
     specs, seen = [], set()
     for i, data in enumerate(inputs):
-        spec, found = read_input_spec(data)
+        spec, found = read_declaration(data)
         problems += [(("inputs", i) + sub, zh, en) for sub, zh, en in found]
         if spec is None:
             continue
@@ -84,6 +87,14 @@ def _check_inputs(inputs, problems) -> list:
             continue
         seen.add(spec.id)
         specs.append(spec)
+    # A list's columns are names inside its rows: one name space with the inputs.
+    for i, spec in enumerate(specs):
+        for j, column in enumerate(getattr(spec, "columns", ())):
+            if column.id in seen:
+                problems.append((("inputs", i, "columns", j, "id"),
+                                 f"列 id 与其他输入项或列重名：{column.id}",
+                                 f"column id {column.id!r} is already an input or column id"))
+            seen.add(column.id)
     return specs
 
 
@@ -142,7 +153,8 @@ def _check_outcomes(outcomes, checker, types):
         for key in outcome:
             if key not in ("id", "when", "cite", "text", "value"):
                 checker.problem(path + (key,), f"未知的键：{key}", f"unknown key {key!r}")
-        if outcome.get("value") is not None and (not isinstance(outcome["value"], str) or outcome["value"] not in types):
+        if outcome.get("value") is not None and (not isinstance(outcome["value"], str) or outcome["value"] not in types
+                                                 or isinstance(types[outcome["value"]], ListType)):
             checker.problem(path + ("value",), f"value 须是已计算的名称：{outcome['value']}",
                             f"value must name an input or a computed value: {outcome['value']!r}")
         if not isinstance(outcome.get("id"), str) or outcome["id"] in seen:
@@ -170,7 +182,7 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh", on=None) -> dict:
     `on` (a date or ISO day) adds `status`: the notice and its windows on that day (status.py)."""
     _check_lang(lang)
     _require_valid(spec)
-    specs = [read_input_spec(data)[0] for data in spec.get("inputs") or []]
+    specs = [read_declaration(data)[0] for data in spec.get("inputs") or []]
     values = parse_inputs(specs, inputs)
     amount_name = spec.get("amount")
     money = {s.id for s in specs if s.type == "money"} | ({amount_name} if amount_name else set())
@@ -178,6 +190,7 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh", on=None) -> dict:
     eligible = run.run(spec["rules"], ("rules",))
     amount, outcomes = None, []
     if eligible:
+        run.row_reasons = []  # rows left out of an eligible result are in its steps
         if amount_name is not None:
             amount = _final_amount(run, spec, amount_name)
         outcomes = _granted_outcomes(run, spec.get("outcomes") or [], lang)
@@ -190,13 +203,14 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh", on=None) -> dict:
         "currency": spec.get("currency", "CNY") if amount is not None else None,
         "outcomes": outcomes,
         "steps": [step.to_dict(lang) for step in run.steps],
-        "reasons": [zh if lang == "zh" else en for zh, en in run.reasons],
+        "reasons": [zh if lang == "zh" else en for zh, en in run.row_reasons + run.reasons],
         "readings": [{"quote": r.get("quote"), "text": _pick(r.get("text"), lang)}
                      for r in spec.get("readings") or []],
         "application": None if not isinstance(application, dict) else {
             "from": _iso(application.get("from")), "to": _iso(application.get("to")),
             "text": _pick(application.get("text"), lang)},
-        "inputs": {name: format_value(value) for name, value in values.items()},
+        "inputs": {s.id: s.format(values[s.id]) if isinstance(s, ListSpec) else format_value(values[s.id])
+                   for s in specs},
         "lang": lang,
     }
     if on is not None:
@@ -250,23 +264,35 @@ def describe(spec: dict, *, lang: str | None = None) -> dict:
     """What a form needs: the measure's title and its inputs (labels in one or both languages)."""
     if lang is not None:
         _check_lang(lang)
-    fields = []
-    for data in spec.get("inputs") or []:
-        kind = data.get("type")
-        low = data.get("min")
-        if low is None and kind in NON_NEGATIVE:
-            low = 0
-        fields.append({
-            "id": data.get("id"), "type": kind, "label": _pick(data.get("label"), lang),
-            "unit": _pick(data.get("unit"), lang), "help": _pick(data.get("help"), lang),
-            "choices": None if kind != "choice" else [
-                {"value": str(c.get("value")), "label": _pick(c.get("label"), lang)}
-                for c in data.get("choices") or []],
-            "min": _bound_text(low), "max": _bound_text(data.get("max")),
-            "default": _bound_text(data.get("default")),
-        })
+    fields = [_list_field(data, lang) if data.get("type") == "list" else _field(data, lang)
+              for data in spec.get("inputs") or []]
     return {"notice": spec.get("notice"), "version": spec.get("version"),
             "measure": spec.get("id"), "title": _pick(spec.get("title"), lang), "inputs": fields}
+
+
+def _field(data: dict, lang) -> dict:
+    kind = data.get("type")
+    low = data.get("min")
+    if low is None and kind in NON_NEGATIVE:
+        low = 0
+    return {
+        "id": data.get("id"), "type": kind, "label": _pick(data.get("label"), lang),
+        "unit": _pick(data.get("unit"), lang), "help": _pick(data.get("help"), lang),
+        "choices": None if kind != "choice" else [
+            {"value": str(c.get("value")), "label": _pick(c.get("label"), lang)}
+            for c in data.get("choices") or []],
+        "min": _bound_text(low), "max": _bound_text(data.get("max")),
+        "default": _bound_text(data.get("default")),
+    }
+
+
+def _list_field(data: dict, lang) -> dict:
+    """A list input: its row bounds and one field (as above) per column."""
+    return {"id": data.get("id"), "type": "list", "label": _pick(data.get("label"), lang),
+            "help": _pick(data.get("help"), lang), "row_label": _pick(data.get("row_label"), lang),
+            "min_rows": data.get("min_rows", DEFAULT_MIN_ROWS),
+            "max_rows": data.get("max_rows", DEFAULT_MAX_ROWS),
+            "columns": [_field(column, lang) for column in data.get("columns") or []]}
 
 
 def _bound_text(value):

@@ -12,18 +12,28 @@ class CalculatorError(Exception):
 
 
 class InputError(CalculatorError):
-    """A missing or unusable input value; `input_id` names the input the user must fix."""
+    """A missing or unusable input value; `input_id` names the input the user must fix.
 
-    def __init__(self, input_id: str, code: str, message_zh: str, message_en: str):
+    For a list input, `row` (0-based) and `column` name the cell when the problem is in one;
+    they appear in `to_dict()` only then, so the error of an ordinary input keeps its shape.
+    """
+
+    def __init__(self, input_id: str, code: str, message_zh: str, message_en: str, *,
+                 row: int | None = None, column: str | None = None):
         super().__init__(f"{input_id}: {message_en}")
         self.input_id = input_id
         self.code = code
         self.message_zh = message_zh
         self.message_en = message_en
+        self.row = row
+        self.column = column
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "input_id": self.input_id,
-                "message_zh": self.message_zh, "message_en": self.message_en}
+        found = {"code": self.code, "input_id": self.input_id,
+                 "message_zh": self.message_zh, "message_en": self.message_en}
+        if self.row is not None or self.column is not None:
+            found.update(row=self.row, column=self.column)
+        return found
 
 
 class SpecError(CalculatorError):
@@ -52,6 +62,7 @@ _EXPRESSION_MESSAGES = {
     "type": ("类型不匹配：{detail}", "type mismatch: {detail}"),
     "division_by_zero": ("除数为0", "division by zero"),
     "overflow": ("数值超出可计算范围", "number out of range"),
+    "empty": ("列表没有任何行：{detail}", "the list has no rows: {detail}"),
 }
 
 
@@ -59,7 +70,8 @@ class ExpressionError(CalculatorError):
     """An expression that is rejected (at parse or type check) or fails at run time.
 
     `col` is the 1-based character column in `expr`; `names` are the names involved (for a
-    division by zero: the names in the divisor), used to blame an input.
+    division by zero: the names in the divisor), used to blame an input; `cell` is
+    (list name, 0-based row) when the failure happened inside one row of a list aggregate.
     """
 
     def __init__(self, code: str, expr: str, col: int, *, detail: str = "",
@@ -69,6 +81,7 @@ class ExpressionError(CalculatorError):
         self.expr = expr
         self.col = col
         self.names = tuple(names)
+        self.cell = None
         self.message_zh = f"{zh.format(detail=detail)}（第{col}列）：{expr}"
         self.message_en = f"{en.format(detail=detail)} at column {col}: {expr}"
         super().__init__(self.message_en)

@@ -3,9 +3,13 @@
 An expression is parsed once with `ast.parse(mode="eval")`, every node is checked against
 `ALLOWED_NODES`, and the tree is turned into closures. There is no `eval`, no attribute or
 subscript access, and no call except the fixed `FUNCTIONS` table; names resolve only in the
-mapping given to `evaluate`. Values are Decimal (numbers), bool, datetime.date and str.
+mapping given to `evaluate`. Values are Decimal (numbers), bool, datetime.date and str, and
+for a list input a tuple of row mappings, which only the aggregates `sum(LIST, EXPR)`,
+`count(LIST[, COND])`, `min(LIST, EXPR)` and `max(LIST, EXPR)` may read: EXPR is evaluated once
+per row with the row's names added, so rows are reached without attribute or subscript syntax.
 
-Static typing (`Expression.infer`) uses the type names "number", "bool", "date", "str".
+Static typing (`Expression.infer`) uses the type names "number", "bool", "date", "str", and a
+`ListType` (the types of a row's names) for a list.
 """
 
 import ast
@@ -47,7 +51,29 @@ _ARITHMETIC = {ast.Add: CONTEXT.add, ast.Sub: CONTEXT.subtract,
                ast.Mult: CONTEXT.multiply, ast.Div: CONTEXT.divide}
 
 
+class ListType:
+    """The static type of a list input: the types of the names each row has."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: dict):
+        self.columns = dict(columns)
+
+    def __eq__(self, other):
+        return isinstance(other, ListType) and other.columns == self.columns
+
+    def __hash__(self):
+        return hash(tuple(sorted(self.columns.items())))
+
+    def __str__(self):
+        return "list"
+
+    __repr__ = __str__
+
+
 def _type_of(value) -> str:
+    if type(value) is tuple:
+        return "list"
     if type(value) is bool:
         return "bool"
     if type(value) is Decimal:
@@ -84,7 +110,20 @@ _FUNCTIONS = {
     "days": (("date", "date"), "number", _days),
     "growth": (("number", "number"), "number", _growth),
 }
-FUNCTIONS = frozenset(_FUNCTIONS)
+# Aggregates over the rows of a list -> the types their per-row expression may have.
+# min/max aggregate only when written min(LIST, EXPR) with a list; otherwise they are _FUNCTIONS.
+AGGREGATES = {"sum": ("number",), "count": ("bool",), "min": ("number", "date"),
+              "max": ("number", "date")}
+FUNCTIONS = frozenset(_FUNCTIONS) | frozenset(AGGREGATES)
+
+
+def _list_form(node) -> bool:
+    """Whether a call is written as an aggregate: sum/count always, min/max as (NAME, EXPR)."""
+    name, args = node.func.id, node.args
+    if name in ("sum", "count"):
+        return True
+    return name in ("min", "max") and len(args) == 2 and isinstance(args[0], ast.Name) \
+        and args[0].id not in CONSTANT_NAMES
 
 
 class Expression:
@@ -282,11 +321,13 @@ class _Compiler:
         return lambda values: body(values) if test(values) else orelse(values)
 
     def compile_Call(self, node):
-        if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             raise self.error("unknown_function", node.func, _segment(self.source, node.func))
         name = node.func.id
         if node.keywords:
             raise self.error("not_allowed", node.keywords[0], "keyword argument")
+        if name in ("sum", "count"):
+            return self._aggregate(node)
         arg_types, _, implementation = _FUNCTIONS[name]
         args = node.args
         if arg_types is None:
@@ -304,7 +345,14 @@ class _Compiler:
                 for a, t in zip(args, arg_types)]
         if name in ("min", "max"):
             runs = [self.want(a, ("number", "date"), r) for a, r in zip(args, runs)]
-            return self._same_type_call(node, implementation, runs)
+            plain = self._same_type_call(node, implementation, runs)
+            if not _list_form(node):
+                return plain
+            # min(a, b) of two values, or min(LIST, EXPR) over rows: the first argument's value
+            # decides, as the static check (which knows the types) does.
+            over_rows, first = self._aggregate(node), args[0].id
+            return lambda values: over_rows(values) if type(values.get(first)) is tuple \
+                else plain(values)
         if name == "growth":
             divisor_names = _names_in(args[1])
 
@@ -315,6 +363,50 @@ class _Compiler:
                 return implementation(new, old)
             return growth
         return lambda values: implementation(*[run(values) for run in runs])
+
+    def _aggregate(self, node):
+        name, args = node.func.id, node.args
+        shape = "count(LIST) or count(LIST, CONDITION)" if name == "count" else f"{name}(LIST, EXPR)"
+        if not args or len(args) > 2 or (len(args) == 1 and name != "count") or \
+                not isinstance(args[0], ast.Name) or args[0].id in CONSTANT_NAMES:
+            raise self.error("bad_arguments", node, f"{shape}: the first argument names a list input")
+        list_name, rows = args[0].id, self.compile_Name(args[0])
+        each = None if len(args) == 1 else \
+            self.want(args[1], AGGREGATES[name], self.compile(args[1]))
+        names = _names_in(args[1]) if each else ()
+
+        def per_row(values) -> list:
+            found = rows(values)
+            if type(found) is not tuple:
+                raise self.error("type", args[0], f"{list_name} is {_type_of(found)}, expected a list")
+            if each is None:
+                return [True] * len(found)
+            results = []
+            for position, row in enumerate(found):
+                try:
+                    results.append(each({**values, **row}))
+                except (ExpressionError, decimal.DecimalException) as problem:
+                    error = problem if isinstance(problem, ExpressionError) else \
+                        self.error("overflow", args[1], names=names)
+                    if error.cell is None:  # the innermost list is the one to blame
+                        error.cell = (list_name, getattr(row, "index", position))
+                    raise error from None
+            return results
+
+        if name == "count":
+            return lambda values: Decimal(sum(1 for holds in per_row(values) if holds))
+        if name == "sum":
+            return lambda values: functools.reduce(CONTEXT.add, per_row(values), Decimal(0))
+        pick = min if name == "min" else max
+
+        def extreme(values):
+            found = per_row(values)
+            if not found:
+                raise self.error("empty", node, list_name, (list_name,))
+            if len({_type_of(v) for v in found}) != 1:
+                raise self.error("type", args[1], "rows give values of different types")
+            return pick(found)
+        return extreme
 
     def _same_type_call(self, node, implementation, runs):
         def call(values):
@@ -370,6 +462,9 @@ class _Typer:
                 return "bool"
             if node.id not in self.types:
                 raise self.error("unknown_name", node, node.id)
+            if isinstance(self.types[node.id], ListType):
+                raise self.error("type", node, f"{node.id} is a list: read it with "
+                                 f"sum/count/min/max({node.id}, …)")
             return self.types[node.id]
         if isinstance(node, ast.BinOp):
             self.expect(node.left, ("number",))
@@ -402,6 +497,9 @@ class _Typer:
 
     def _infer_call(self, node) -> str:
         name = node.func.id
+        if _list_form(node) and (name in ("sum", "count") or
+                                 isinstance(self.types.get(node.args[0].id), ListType)):
+            return self._infer_aggregate(node)
         arg_types, result, _ = _FUNCTIONS[name]
         if arg_types is None:  # min/max: all arguments of one orderable type
             first = self.expect(node.args[0], result)
@@ -415,6 +513,17 @@ class _Typer:
         if name == "growth" and not _names_in(node.args[1]):
             self._check_constant_divisor(node.args[1])
         return result
+
+    def _infer_aggregate(self, node) -> str:
+        name, (first, *rest) = node.func.id, node.args
+        found = self.types.get(first.id)
+        if not isinstance(found, ListType):
+            raise self.error("type", first, f"{first.id} is {found or 'undefined'}, "
+                             f"expected a list input")
+        if not rest:  # count(LIST)
+            return "number"
+        kind = _Typer(self.source, {**self.types, **found.columns}).expect(rest[0], AGGREGATES[name])
+        return "number" if name in ("sum", "count") else kind
 
     def _check_constant_divisor(self, node):
         value = compile_expression(_segment(self.source, node)).evaluate({})

@@ -84,6 +84,9 @@ class InputSpec:
     def choice(self, value: str):
         return next((c for c in self.choices if c.value == value), None)
 
+    def parse(self, raw):
+        return parse_value(self, raw)
+
 
 def unknown_input_error(input_id: str) -> InputError:
     zh, en = _MESSAGES["unknown_input"]
@@ -294,4 +297,4 @@ def parse_inputs(specs: list, raw: dict) -> dict:
     for key in raw:
         if key not in known:
             raise unknown_input_error(key)
-    return {spec.id: parse_value(spec, raw.get(spec.id)) for spec in specs}
+    return {spec.id: spec.parse(raw.get(spec.id)) for spec in specs}

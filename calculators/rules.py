@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from .decimals import COMPUTE_MAX, format_fixed, format_plain
 from .errors import ExpressionError, InputError, SpecError
-from .expr import NAME_PATTERN, compile_expression
+from .expr import NAME_PATTERN, ListType, compile_expression
 from .inputs import format_value, is_bilingual
+from .lists import Row
 from .trace import TraceStep, fill, placeholders
 
 # kind -> keys a step of that kind may have (the first is the one that names the kind).
@@ -18,6 +19,7 @@ STEP_KEYS = {
     "floor": ("floor", "min", "cite", "text"),
     "branch": ("branch", "cite", "text"),
     "note": ("note", "cite"),
+    "each": ("each", "rules", "cite", "text"),
 }
 _LET_FORMS = ("expr", "tiers", "lookup")  # the trace kind of a let is "let", "tiers" or "lookup"
 _TIERS_KEYS = ("value", "bands", "otherwise", "inclusive")
@@ -77,13 +79,15 @@ class Run:
     """The state of one calculation: values, the inputs each value came from, the trace."""
 
     def __init__(self, inputs: dict, values: dict, money: set):
-        self.inputs = inputs                      # id -> InputSpec
+        self.inputs = inputs                      # id -> InputSpec or ListSpec
         self.values = dict(values)
         self.sources = {name: (name,) for name in values}
         self.money = money                        # names shown with two decimals
         self.steps = []
         self.reasons = []                         # (zh, en) of failed requirements
+        self.row_reasons = []                     # (zh, en) of rows an `each` step left out
         self.last_cite = None
+        self.scope = None                         # (ListSpec, Row) while an `each` step runs
 
     # -- values ---------------------------------------------------------------------------
     def evaluate(self, source, path: tuple):
@@ -93,9 +97,9 @@ class Run:
         try:
             return compile_expression(text).evaluate(self.values)
         except ExpressionError as error:
-            if error.code in ("division_by_zero", "overflow"):
-                raise self.blame(error.code, error.names) or \
-                    SpecError(path, error.message_zh, error.message_en) from None
+            if error.code in ("division_by_zero", "overflow", "empty"):
+                blamed = self.blame_cell(error) if error.cell else self.blame(error.code, error.names)
+                raise blamed or SpecError(path, error.message_zh, error.message_en) from None
             raise SpecError(path, error.message_zh, error.message_en) from None
 
     def evaluate_as(self, source, path: tuple, kinds: tuple):
@@ -113,14 +117,36 @@ class Run:
 
     def blame(self, code: str, names) -> InputError | None:
         """The InputError for the input behind a division by zero or an overflow, if any."""
-        origins = [i for i in self.origins(names) if i in self.inputs]
+        origins = [i for i in self.origins(names) if self.known_input(i)]
         if not origins:
             return None
         if code == "overflow":  # the largest number is the one to reduce
             numbers = [i for i in origins if isinstance(self.values.get(i), Decimal)]
             origins = sorted(numbers or origins,
                              key=lambda i: -abs(self.values[i]) if i in numbers else 0)
-        return self.inputs[origins[0]].error(code)
+        return self.input_error(origins[0], code)
+
+    def blame_cell(self, error: ExpressionError) -> InputError | None:
+        """The error of the cell (or the list) behind a failure inside an aggregate's row."""
+        list_id, row = error.cell
+        spec = self.inputs.get(list_id)
+        if spec is None:
+            return None
+        column = next((spec.column(n) for n in error.names if spec.column(n)), None)
+        return spec.error(error.code) if column is None else \
+            spec.cell_error(row, column, column.error(error.code))
+
+    def input_error(self, name: str, code: str, **fields) -> InputError:
+        """`code` as the error of an input or, inside an `each` step, of the row's cell."""
+        if name in self.inputs:
+            return self.inputs[name].error(code, **fields)
+        spec, row = self.scope
+        column = spec.column(name)
+        return spec.cell_error(row.index, column, column.error(code, **fields))
+
+    def known_input(self, name: str) -> bool:
+        return name in self.inputs or (self.scope is not None and
+                                       self.scope[0].column(name) is not None)
 
     def assign(self, name: str, value, names) -> None:
         self.sources[name] = tuple(self.origins(names))
@@ -135,11 +161,13 @@ class Run:
         if name not in self.values:
             return None
         value = self.values[name]
+        if isinstance(value, tuple):  # a list: its number of rows
+            return str(len(value))
         if isinstance(value, bool):
             return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
         if isinstance(value, Decimal):
             return format_fixed(value) if name in self.money else format_plain(value)
-        spec = self.inputs.get(name)
+        spec = self.inputs.get(name) or (self.scope[0].column(name) if self.scope else None)
         choice = spec.choice(value) if spec is not None and spec.type == "choice" else None
         if choice is not None:
             return choice.label_zh if lang == "zh" else choice.label_en
@@ -161,7 +189,9 @@ class Run:
         zh, en = self.filled(text)
         cite = None if cite is None else str(cite)
         self.last_cite = cite if cite is not None else self.last_cite
-        self.steps.append(TraceStep(kind, name, self.stored(name, value), zh, en, cite, reached))
+        where = (self.scope[0].id, self.scope[1].index) if self.scope else (None, None)
+        self.steps.append(TraceStep(kind, name, self.stored(name, value), zh, en, cite, reached,
+                                    *where))
 
     # -- steps ----------------------------------------------------------------------------
     def run(self, steps, path: tuple) -> bool:
@@ -181,7 +211,11 @@ class Run:
         # A failed requirement is shown with its `fail` wording: the condition text would claim it holds.
         shown = step.get("text") if holds else (step.get("fail") or step.get("text"))
         self.record("require", None, holds, shown, step.get("cite"))
-        if not holds:
+        if not holds and self.scope:  # the row is left out; the measure goes on
+            zh, en = self.filled(step.get("fail") or step.get("text"))
+            row = self.scope[1].index + 1
+            self.row_reasons.append((f"第{row}行：{zh}", f"Row {row}: {en}"))
+        elif not holds:
             self.reasons.append(self.filled(step.get("fail") or step.get("text")))
         return holds
 
@@ -226,11 +260,11 @@ class Run:
 
     def not_in_table(self, lookup, key, keys, path):
         origins = [i for i in self.origins(compile_expression(
-            expression_source(lookup["key"])).names) if i in self.inputs]
+            expression_source(lookup["key"])).names) if self.known_input(i)]
         if not origins:
             return SpecError(path + ("table",), f"查表没有键 {key}", f"no table entry for {key!r}")
         options = ", ".join(keys)
-        return self.inputs[origins[0]].error("bad_choice", options_zh=options, options_en=options)
+        return self.input_error(origins[0], "bad_choice", options_zh=options, options_en=options)
 
     def step_cap(self, step, path) -> bool:
         return self._limit(step, path, "cap", "max", min)
@@ -268,8 +302,42 @@ class Run:
         self.record("note", None, None, step["note"], step.get("cite"))
         return True
 
+    def step_each(self, step, path) -> bool:
+        """Run `rules` once per row, with the row's cells as names. A row whose requirement
+        fails is left out of the list for every later step; per-row `let`s join the row."""
+        name = step["each"]
+        spec, rows = self.inputs.get(name), self.values.get(name)
+        if self.scope is not None or not isinstance(rows, tuple):
+            raise SpecError(path + ("each",), f"{name} 不是列表输入", f"{name} is not a list input")
+        self.record("each", name, Decimal(len(rows)), step.get("text") or _each_text(spec, "rows"),
+                    step.get("cite"))
+        values, sources, kept = self.values, self.sources, []
+        try:
+            for row in rows:
+                self.scope = (spec, row)
+                self.values = {**values, **row}
+                self.sources = {**sources, **{cell: (cell,) for cell in row}}
+                if self.run(step["rules"], path + ("rules",)):
+                    kept.append(Row(row.index, {n: v for n, v in self.values.items()
+                                                if n in row or n not in values}))
+        finally:
+            self.scope, self.values, self.sources = None, values, sources
+        self.values[name] = tuple(kept)
+        if len(kept) < len(rows):
+            self.record("each", name, Decimal(len(kept)), _each_text(spec, "kept"), step.get("cite"))
+        return True
+
 
 NONE_APPLIES = {"zh": "以上情形均不适用", "en": "None of the cases applies"}
+_EACH_TEXT = {"rows": ("逐行计算「{label}」，共{{{id}}}行", 'Row by row over "{label}": {{{id}}} row(s)'),
+              "kept": ("符合条件的共{{{id}}}行，其余各行不计", "{{{id}}} row(s) qualify; the others are left out")}
+
+
+def _each_text(spec, key: str) -> dict:
+    """The default text of an `each` step; `{LIST}` in a text is the list's number of rows."""
+    zh, en = _EACH_TEXT[key]
+    return {"zh": zh.format(label=spec.label_zh, id=spec.id),
+            "en": en.format(label=spec.label_en, id=spec.id)}
 
 
 def _step_names(mapping: dict, *keys) -> tuple:
@@ -295,9 +363,10 @@ class Checker:
     """Static checks of rule steps: every problem is collected, none stops the walk."""
 
     def __init__(self, choices: dict, problems: list, inputs: frozenset):
-        self.choices = choices        # choice input id -> tuple of values
+        self.choices = choices        # choice input (or column) id -> tuple of values
         self.problems = problems      # list of (path, zh, en)
-        self.inputs = inputs
+        self.inputs = inputs          # ids of inputs and of list columns: never assigned
+        self.outer = None             # inside an `each` step: the names a row may not redefine
 
     def problem(self, path, zh, en):
         self.problems.append((tuple(path), zh, en))
@@ -359,6 +428,9 @@ class Checker:
             return types
         if name in self.inputs:
             self.problem(path, f"{name} 是输入项，不能重新赋值", f"{name} is an input; use a new name")
+        elif self.outer is not None and name in self.outer:
+            self.problem(path, f"逐行计算中不能改写行外的名称 {name}",
+                         f"a per-row value cannot reuse the name {name}, defined outside the row")
         elif name in types and kind is not None and types[name] != kind:
             self.problem(path, f"{name} 的类型由 {types[name]} 变为 {kind}",
                          f"{name} changes type from {types[name]} to {kind}")
@@ -492,6 +564,31 @@ class Checker:
             return types
         common = {n: k for n, k in outcomes[0].items() if all(o.get(n) == k for o in outcomes)}
         return {**types, **common}
+
+    def check_each(self, step, path, types):
+        name = step["each"]
+        found = types.get(name) if isinstance(name, str) else None
+        if not isinstance(found, ListType):
+            self.problem(path + ("each",), f"each 须为列表输入的 id：{name!r}",
+                         f"each names a list input: {name!r}")
+            return types
+        if self.outer is not None:
+            self.problem(path + ("each",), "each 步骤不能嵌套", "each steps cannot be nested")
+            return types
+        self.cite(step, path)
+        self.text(step.get("text"), path + ("text",), types, required=False)
+        rules = step.get("rules")
+        if not isinstance(rules, list) or not rules:
+            self.problem(path + ("rules",), "each 须有非空的 rules", "each needs a non-empty rules list")
+            return types
+        row_types = {**types, **found.columns}
+        self.outer = frozenset(row_types)
+        try:
+            after = self.steps(rules, path + ("rules",), row_types)
+        finally:
+            self.outer = None
+        added = {n: k for n, k in after.items() if n not in row_types}
+        return {**types, name: ListType({**found.columns, **added})}
 
     def check_note(self, step, path, types):
         self.cite(step, path)

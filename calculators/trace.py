@@ -26,15 +26,20 @@ def fill(text, lookup) -> str:
 
 @dataclass(frozen=True)
 class TraceStep:
-    kind: str            # require | let | tiers | lookup | cap | floor | branch | note | outcome
+    kind: str            # require | let | tiers | lookup | cap | floor | branch | note | each | outcome
     name: str | None     # the variable set or capped, if any
     value: str | None    # its value as a string ("true"/"false" for conditions)
     text_zh: str
     text_en: str
     cite: str | None
     reached: bool | None = None  # cap/floor: whether the limit applied
+    list: str | None = None      # a step run for one row of a list input: the list's id
+    row: int | None = None       # … and the row (0-based)
 
     def to_dict(self, lang: str) -> dict:
-        return {"kind": self.kind, "name": self.name, "value": self.value,
-                "text": self.text_en if lang == "en" else self.text_zh,
-                "cite": self.cite, "reached": self.reached}
+        found = {"kind": self.kind, "name": self.name, "value": self.value,
+                 "text": self.text_en if lang == "en" else self.text_zh,
+                 "cite": self.cite, "reached": self.reached}
+        if self.row is not None:  # only per-row steps carry these keys
+            found.update(list=self.list, row=self.row)
+        return found

@@ -328,7 +328,8 @@ def _run_case(loaded: Loaded, i: int, case: dict, spec: dict) -> list[Problem]:
     try:
         result = calculators.calculate(spec, inputs, lang="en")
     except calculators.InputError as exc:
-        return [loaded.problem((i, "inputs", exc.input_id), f"golden case '{case['name']}' rejected: {exc.message_en}",
+        cell = tuple(p for p in (exc.row, exc.column) if p is not None)  # a list input's cell
+        return [loaded.problem((i, "inputs", exc.input_id) + cell, f"golden case '{case['name']}' rejected: {exc.message_en}",
                                f"黄金用例“{case['name']}”的输入被拒绝：{exc.message_zh}")]
     problems = []
     expect = case["expect"]

@@ -282,17 +282,33 @@ def _opt(field: Field) -> Field:
 
 UNIT = Obj({"name": Text(), "lead": _opt(Bool())})
 
-INPUT = Obj({
-    "id": Str(pattern=r"[a-z][a-z0-9_]*", description="a name usable in expressions"),
-    "type": Enum("count", "money", "percent", "number", "energy", "date", "bool", "choice"),
-    "label": Text(),
-    "help": _opt(Text(nullable=True)),
-    "unit": _opt(Text(nullable=True)),
-    "min": _opt(Any(nullable=True)),
-    "max": _opt(Any(nullable=True)),
-    "choices": _opt(List(Obj({"value": Str(), "label": Text()}))),
-    "default": _opt(Any(nullable=True)),
-})
+def _input(types: tuple, **extra: Field) -> Obj:
+    return Obj({
+        "id": Str(pattern=r"[a-z][a-z0-9_]*", description="a name usable in expressions"),
+        "type": Enum(*types),
+        "label": Text(),
+        "help": _opt(Text(nullable=True)),
+        "unit": _opt(Text(nullable=True)),
+        "min": _opt(Any(nullable=True)),
+        "max": _opt(Any(nullable=True)),
+        "choices": _opt(List(Obj({"value": Str(), "label": Text()}))),
+        "default": _opt(Any(nullable=True)),
+        **extra,
+    })
+
+
+# A list input's columns are ordinary inputs of these types (calculators.lists.COLUMN_TYPES).
+COLUMN = _input(("choice", "count", "money", "date", "bool", "percent", "number"))
+
+# An input: one value, or (type list) a table of rows with typed columns. Which keys go with
+# which type is checked by the engine's check_measure, with the path.
+INPUT = _input(
+    ("count", "money", "percent", "number", "energy", "date", "bool", "choice", "list"),
+    row_label=_opt(Text(nullable=True, description="list: what one row is (e.g. 来源地 / place of origin)")),
+    min_rows=_opt(Int(minimum=0, description="list: fewest rows (default 1)")),
+    max_rows=_opt(Int(minimum=0, description="list: most rows (default 500)")),
+    columns=_opt(List(COLUMN, description="list: the columns of each row")),
+)
 
 READING = Obj({"quote": Str(), "text": Text()})
 
