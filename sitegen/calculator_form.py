@@ -53,6 +53,7 @@ TEXT = {
     "row": {"zh": "第{n}行", "en": "Row {n}"},
     "add_row": {"zh": "添加一行", "en": "Add a row"},
     "remove_row": {"zh": "删除第{n}行", "en": "Remove row {n}"},
+    "remove_named": {"zh": "删除{label}", "en": "Remove {label}"},
 }
 INPUT_MODE = {"count": "numeric", "money": "decimal", "percent": "decimal", "number": "decimal",
               "energy": "decimal"}
@@ -140,19 +141,23 @@ def _list_field(h: _Html, fid: str, inp) -> str:
     # Column help once for the list, not in every row; each cell points at it.
     col_help = "".join(_help(h, col, f"{fid}-col-{col.id}-help") for col in inp.columns)
     col_help = f'<div class="zc-calc__col-help">{col_help}</div>' if col_help else ""
-    row_label = h.tx(inp.row_label) if inp.row_label else None
-    label_pattern = (str(row_label) if row_label and "{n}" in str(row_label)
-                     else f"{row_label} {{n}}" if row_label else TEXT["row"][h.lang])
-    rows = "".join(_row(h, fid, inp, i, label_pattern) for i in range(max(lo, 1)))
+    # "Row {n}", or the list's own name for a row ("Place of origin {n}")
+    row_label = str(h.tx(inp.row_label)) if inp.row_label else None
+    if row_label and "{n}" not in row_label:
+        row_label = f"{row_label[:1].upper()}{row_label[1:]} {{n}}"
+    label_pattern = row_label or TEXT["row"][h.lang]
+    remove_pattern = (TEXT["remove_named"][h.lang].replace("{label}", label_pattern[:1].lower() + label_pattern[1:])
+                      if row_label else TEXT["remove_row"][h.lang])
+    rows = "".join(_row(h, fid, inp, i, label_pattern, remove_pattern) for i in range(max(lo, 1)))
     described = " ".join(([f"{fid}-help"] if help_html else []) + [f"{fid}-error"])
     return (f'<div class="zc-calc__field zc-calc__field--list" data-field="{escape(inp.id)}" data-type="list"'
             f' data-list="{escape(inp.id)}" data-base="{escape(fid)}" data-min-rows="{lo}"'
             + (f' data-max-rows="{hi}"' if hi is not None else "")
-            + f' data-row-label="{escape(label_pattern)}" data-remove-label="{escape(TEXT["remove_row"][h.lang])}">'
+            + f' data-row-label="{escape(label_pattern)}" data-remove-label="{escape(remove_pattern)}">'
             f'<fieldset class="zc-calc__list" id="{escape(fid)}" aria-describedby="{escape(described)}">'
             f'<legend class="zc-calc__list-legend">{_label(h, inp)}</legend>{help_html}{col_help}'
             f'<div class="zc-calc__rows" data-rows>{rows}</div>'
-            f'<template data-row-template>{_row(h, fid, inp, -1, label_pattern)}</template>'
+            f'<template data-row-template>{_row(h, fid, inp, -1, label_pattern, remove_pattern)}</template>'
             f'<p class="zc-calc__list-actions"><button type="button" class="zc-calc__add" data-add-row>'
             f'{h.t("add_row")}</button></p>'
             f'<p class="zc-calc__error" id="{escape(fid)}-error" data-error-for="{escape(inp.id)}" hidden></p>'
@@ -160,7 +165,7 @@ def _list_field(h: _Html, fid: str, inp) -> str:
             f"</fieldset></div>")
 
 
-def _row(h: _Html, fid: str, inp, index: int, label_pattern: str) -> str:
+def _row(h: _Html, fid: str, inp, index: int, label_pattern: str, remove_pattern: str) -> str:
     """One row: a group named "Row N"; each cell is named by that legend and its column label.
     calculator.js renumbers ids and texts after a row is added or removed (same scheme)."""
     n = index + 1
@@ -178,7 +183,7 @@ def _row(h: _Html, fid: str, inp, index: int, label_pattern: str) -> str:
             f'<p class="zc-calc__error" id="{escape(cid)}-error" data-error-for="{escape(inp.id)}"'
             f' data-row="{index}" data-column="{escape(col.id)}" hidden></p></div>')
     legend = escape(label_pattern.replace("{n}", str(n)))
-    remove = escape(TEXT["remove_row"][h.lang].replace("{n}", str(n)))
+    remove = escape(remove_pattern.replace("{n}", str(n)))
     return (f'<fieldset class="zc-calc__row" data-row><legend class="zc-calc__row-legend" id="{escape(rid)}">'
             f'{legend}</legend><div class="zc-calc__cells">{"".join(cells)}</div>'
             f'<button type="button" class="zc-calc__remove" data-remove-row>{remove}</button></fieldset>')

@@ -80,15 +80,16 @@ def shown(text: str) -> str:
         return f"≈{value}%"
 
     def group(m):
-        whole, frac = m.group(1), m.group(2) or ""
-        return f"{int(whole):,}{frac}" if frac or len(whole) >= 5 else m.group(0)
+        whole, frac, unit = m.group(1), m.group(2) or "", m.group(3) or ""
+        return f"{int(whole):,}{frac}{unit}" if frac or unit or len(whole) >= 5 else m.group(0)
     text = re.sub(r"(?<![\d.,\-/])(\d+)\.(\d{3,})%", percent, text)
-    return re.sub(r"(?<![\d.,\-/])(\d{4,})(\.\d+)?(?![\d\-/])", group, text)
+    return re.sub(r"(?<![\d.,\-/])(\d{4,})(\.\d+)?(?![\d\-/])(\s*(?:元|万|亿|yuan|CNY))?", group, text)
 
 
 def test_numbers_in_texts_are_shown_grouped_and_percentages_rounded():
-    assert shown("150 yuan × 20 workers = 3000.00 yuan; here 100000 yuan") == \
-        "150 yuan × 20 workers = 3,000.00 yuan; here 100,000 yuan"
+    assert shown("150 yuan × 20 workers = 3000.00 yuan; here 100000 points; Anhui: 20 × 150 = 3000 yuan") == \
+        "150 yuan × 20 workers = 3,000.00 yuan; here 100,000 points; Anhui: 20 × 150 = 3,000 yuan"
+    assert shown("2023年第一季度产值 1001.00 万元，合计3000元") == "2023年第一季度产值 1,001.00 万元，合计3,000元"
     assert shown("grew 25.125% (2023-01-05, in 2023, 10,000 yuan, 18.5%)") == \
         "grew ≈25.13% (2023-01-05, in 2023, 10,000 yuan, 18.5%)"
 

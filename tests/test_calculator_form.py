@@ -39,6 +39,9 @@ def test_every_computable_measure_renders_a_complete_form(lang):
         assert len([a for _, a in page.tags if "data-result" in a]) == 1
         assert page.find("button", type="submit")
         for inp in measure.inputs:
+            if inp.type == "list":                        # rows of cells: the next test
+                assert page.find(data_list=str(inp.id)) and page.find(data_error_for=str(inp.id))
+                continue
             control = [a for t, a in page.tags if t in ("input", "select") and a.get("name") == str(inp.id)]
             assert len(control) == 1, (version.id, measure.id, inp.id)
             control = control[0]
@@ -54,6 +57,10 @@ def test_every_computable_measure_renders_a_complete_form(lang):
                 assert control["type"] == "date"
             else:
                 assert control["type"] == "text" and control["inputmode"] in ("numeric", "decimal")
+        for cell in (a for t, a in page.tags if t in ("input", "select") and "data-column" in a):
+            assert page.find("label", **{"for": cell["id"]})
+            for ref in cell["aria-labelledby"].split() + cell["aria-describedby"].split():
+                assert page.find(id=ref) or "-r0-" in cell["id"], ref   # (the template's blank row)
         ids = [a["id"] for _, a in page.tags if "id" in a]
         assert len(ids) == len(set(ids))
 

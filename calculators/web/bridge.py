@@ -7,7 +7,7 @@ the JSON that CPython would serialise, and no PyProxy has to be freed.
 import json
 
 from calculators import CalculatorError, InputError, calculate
-from calculators.inputs import parse_inputs, read_input_spec
+from calculators.lists import ListSpec, read_declaration
 
 
 def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None = None) -> str:
@@ -36,19 +36,33 @@ def _internal(code: str, exc: Exception) -> dict:
 
 def _every_input_error(spec: dict, inputs, first: InputError) -> list:
     """The engine stops at the first bad input; a form shows all of them: each declared input is
-    read on its own (as the engine reads it), then the engine's own error if it is not among
-    them (e.g. a divisor found to be 0 while calculating)."""
+    read on its own (as the engine reads it), a list cell by cell, then the engine's own error if
+    it is not among them (e.g. a divisor found to be 0 while calculating)."""
     errors = []
     if isinstance(inputs, dict):
         for data in spec.get("inputs") or []:
-            one, _ = read_input_spec(data)
-            if one is None:
-                continue
-            try:
-                parse_inputs([one], {one.id: inputs[one.id]} if one.id in inputs else {})
-            except InputError as exc:
-                errors.append(exc.to_dict())
+            one, _ = read_declaration(data)
+            if one is not None:
+                errors += _errors_of(one, inputs.get(one.id))
     first = first.to_dict()
     if not any(e["input_id"] == first["input_id"] for e in errors):
         errors.insert(0, first)
     return errors
+
+
+def _errors_of(one, raw) -> list:
+    try:
+        one.parse(raw)
+        return []
+    except InputError as exc:
+        error = exc.to_dict()
+        if not isinstance(one, ListSpec) or exc.row is None or not isinstance(raw, list):
+            return [error]
+    found = []  # a bad cell: check every cell of every row
+    for index, cells in enumerate(raw):
+        for column in one.columns if isinstance(cells, dict) else ():
+            try:
+                column.parse(cells.get(column.id))
+            except InputError as exc:
+                found.append(one.cell_error(index, column, exc).to_dict())
+    return found or [error]  # (a row that is not a dict, an unknown column: as the engine says)

@@ -643,14 +643,16 @@
   }
 
   // Numbers in the engine's texts as people read them (the JSON stays exact): amounts with
-  // thousands separators ("3000.00" → "3,000.00", "100000" → "100,000"; four-digit whole numbers
-  // are left alone, they are often years), percentages with at most 2 decimals ("25.125%" →
-  // "≈25.13%"). Dates ("2023-01-05") and numbers already grouped are not touched.
+  // thousands separators ("3000.00" → "3,000.00", "100000" → "100,000", "3000 yuan" → "3,000
+  // yuan"; other four-digit whole numbers are left alone, they are often years), percentages
+  // with at most 2 decimals ("25.125%" → "≈25.13%"). Dates ("2023-01-05") and numbers already
+  // grouped are not touched.
   function shownNumbers(text) {
     return String(text)
       .replace(/(?<![\d.,\-/])(\d+)\.(\d{3,})%/g, (m, whole, frac) => `≈${roundHalfUp(whole, frac, 2)}%`)
-      .replace(/(?<![\d.,\-/])(\d{4,})(\.\d+)?(?![\d\-/])/g,
-        (m, whole, frac) => (frac || whole.length >= 5 ? groupDigits(whole) + (frac || "") : m));
+      .replace(/(?<![\d.,\-/])(\d{4,})(\.\d+)?(?![\d\-/])(\s*(?:元|万|亿|yuan|CNY))?/g,
+        (m, whole, frac, unit) => (frac || unit || whole.length >= 5
+          ? groupDigits(whole) + (frac || "") + (unit || "") : m));
   }
 
   // "25" + "125" to 2 places → "25.13", on the digits (never a float).
