@@ -48,6 +48,7 @@ TEXT = {
     "as_of_what": {"zh": "结果将说明该日通知是否有效、申请期是否开放。",
                    "en": "The result says whether the notice was in force and the application window open on that day."},
     "open_start": {"zh": "未载明", "en": "not stated"},
+    "colon": {"zh": "：", "en": ": "},
     "rows": {"zh": "{lo}–{hi} 行", "en": "{lo}–{hi} rows"},
     "rows_at_least": {"zh": "至少 {lo} 行", "en": "At least {lo} rows"},
     "row": {"zh": "第{n}行", "en": "Row {n}"},
@@ -91,6 +92,10 @@ class _Html:
         text = TEXT[key][self.lang]
         return escape(text.format(**{k: str(v) for k, v in fields.items()}) if fields else text)
 
+    def join(self, notes) -> Markup:
+        """Whole sentences (each ends with 。 or .): Chinese runs them together, English spaces them."""
+        return Markup("" if self.lang == "zh" else " ").join(notes)
+
     def tx(self, text) -> Markup:
         if text is None:
             return Markup("")
@@ -104,13 +109,17 @@ def _label(h: _Html, inp) -> Markup:
     return label
 
 
-def _help(h: _Html, inp, hid: str) -> str:
-    """The help line of an input (its help text and bounds), or "" when it has none."""
+def _help(h: _Html, inp, hid: str, *, named: bool = False) -> str:
+    """The help line of an input (its help text and bounds), or "" when it has none; `named`:
+    led by the input's label (a list column's help, shown once above the rows)."""
     notes = [h.tx(inp.help)] if inp.help else []
     bounds = _bounds_text(h, inp)
     if bounds:
         notes.append(bounds)
-    return f'<p class="zc-calc__help" id="{escape(hid)}">{Markup(" ").join(notes)}</p>' if notes else ""
+    if not notes:
+        return ""
+    lead = Markup(f"<strong>{h.tx(inp.label)}</strong>{h.t('colon')}") if named else ""
+    return f'<p class="zc-calc__help" id="{escape(hid)}">{lead}{Markup(" ").join(notes)}</p>'
 
 
 def _field(h: _Html, fid: str, inp) -> str:
@@ -139,7 +148,7 @@ def _list_field(h: _Html, fid: str, inp) -> str:
     help_html = (f'<p class="zc-calc__help" id="{escape(fid)}-help">{Markup(" ").join(notes)}</p>'
                  if notes else "")
     # Column help once for the list, not in every row; each cell points at it.
-    col_help = "".join(_help(h, col, f"{fid}-col-{col.id}-help") for col in inp.columns)
+    col_help = "".join(_help(h, col, f"{fid}-col-{col.id}-help", named=True) for col in inp.columns)
     col_help = f'<div class="zc-calc__col-help">{col_help}</div>' if col_help else ""
     # "Row {n}", or the list's own name for a row ("Place of origin {n}")
     row_label = str(h.tx(inp.row_label)) if inp.row_label else None
@@ -204,7 +213,7 @@ def _as_of_field(h: _Html, fid: str, version, measure, versions: int) -> str:
     return (f'<div class="zc-calc__field zc-calc__field--as-of" data-field="as-of" data-type="date">'
             f'<label for="{fid}">{h.t("as_of")}</label>'
             f'<input id="{fid}" type="date" data-as-of aria-describedby="{fid}-help {fid}-error">'
-            f'<p class="zc-calc__help" id="{fid}-help">{Markup(" ").join(notes)}</p>'
+            f'<p class="zc-calc__help" id="{fid}-help">{h.join(notes)}</p>'
             f'<p class="zc-calc__error" id="{fid}-error" data-error-for="as-of" hidden></p></div>')
 
 

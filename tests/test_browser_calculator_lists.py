@@ -168,7 +168,9 @@ def test_the_print_view_holds_the_worksheet(page, site_url, tmp_path):
     result.locator("[data-print]").click()
     assert page.locator(".zc-worksheet").count() == 1
     assert page.get_attribute("html", "data-zc-print") == "worksheet"
-    pdf = tmp_path / "worksheet.pdf"
+    out = ROOT / "build" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    pdf = out / "lucheng-19-worksheet.pdf"                             # kept for a look
     page.pdf(path=str(pdf))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.split())
@@ -193,5 +195,10 @@ def test_no_horizontal_scroll_and_screenshots(page, site_url, width, tmp_path_fa
     form.scroll_into_view_if_needed()
     out = ROOT / "build" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
-    form.screenshot(path=str(out / f"lucheng-19-{width}.png"))
+    box = form.bounding_box()
+    scroll = page.evaluate("window.scrollY")
+    top, height = box["y"] + scroll, box["height"]
+    for i, y in enumerate(range(int(top), int(top + height), 800)):     # in pieces a reader can look at
+        page.screenshot(path=str(out / f"lucheng-19-{width}-{i}.png"), full_page=True,
+                        clip={"x": 0, "y": y, "width": width, "height": min(800, top + height - y)})
     assert axe_problems(page) == []
