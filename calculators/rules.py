@@ -14,7 +14,7 @@ from .trace import TraceStep, fill, placeholders
 # kind -> keys a step of that kind may have (the first is the one that names the kind).
 STEP_KEYS = {
     "require": ("require", "fail", "cite", "text"),
-    "let": ("let", "expr", "tiers", "lookup", "cite", "text"),
+    "let": ("let", "expr", "tiers", "lookup", "money", "cite", "text"),
     "cap": ("cap", "max", "cite", "text"),
     "floor": ("floor", "min", "cite", "text"),
     "branch": ("branch", "cite", "text"),
@@ -222,8 +222,14 @@ class Run:
     def step_let(self, step, path) -> bool:
         source = step["expr"]
         value = self.evaluate(source, path + ("expr",))
-        self.assign(step["let"], value, compile_expression(expression_source(source)).names)
-        self.record("let", step["let"], value, step.get("text"), step.get("cite"))
+        return self.let_done("let", step, value, compile_expression(expression_source(source)).names)
+
+    def let_done(self, kind: str, step, value, names) -> bool:
+        """Store a let's value and trace it; `money: true` shows it with two decimals."""
+        self.assign(step["let"], value, names)
+        if step.get("money"):
+            self.money.add(step["let"])
+        self.record(kind, step["let"], value, step.get("text"), step.get("cite"))
         return True
 
     def step_tiers(self, step, path) -> bool:
@@ -240,9 +246,7 @@ class Run:
                 chosen, where = band["value"], path + ("bands", i, "value")
                 break
         value = self.evaluate(chosen, where)
-        self.assign(step["let"], value, _step_names(tiers, "value", "bands", "otherwise"))
-        self.record("tiers", step["let"], value, step.get("text"), step.get("cite"))
-        return True
+        return self.let_done("tiers", step, value, _step_names(tiers, "value", "bands", "otherwise"))
 
     def step_lookup(self, step, path) -> bool:
         lookup, path = step["lookup"], path + ("lookup",)
@@ -254,9 +258,7 @@ class Run:
             value = self.evaluate(lookup["default"], path + ("default",))
         else:
             raise self.not_in_table(lookup, key, list(table), path)
-        self.assign(step["let"], value, _step_names(lookup, "key", "table", "default"))
-        self.record("lookup", step["let"], value, step.get("text"), step.get("cite"))
-        return True
+        return self.let_done("lookup", step, value, _step_names(lookup, "key", "table", "default"))
 
     def not_in_table(self, lookup, key, keys, path):
         origins = [i for i in self.origins(compile_expression(
@@ -448,6 +450,9 @@ class Checker:
         return self._after_let(step, path, types, kind)
 
     def _after_let(self, step, path, types, kind):
+        if "money" in step and (step["money"] is not True or kind not in ("number", None)):
+            self.problem(path + ("money",), "money 只能是 true，且只用于数值",
+                         "money is true, and only for a number")
         types = self.define(step["let"], kind, path + ("let",), types)
         self.cite(step, path)
         self.text(step.get("text"), path + ("text",), types)

@@ -1,7 +1,9 @@
 """Hypothesis strategies and invariants for any measure spec (reused by the policy-wide tests).
 
     inputs_for(spec)            raw input dicts: mostly valid values near the spec's own numbers
-                                and dates (thresholds, caps, window edges), some junk
+                                and dates (thresholds, caps, window edges), some junk; a list
+                                input gets rows of such values (as a list or as its JSON text),
+                                and its junk is a spoiled cell, a spoiled row or too many rows
     check_result(spec, result)  invariants every successful result must satisfy
 """
 
@@ -13,11 +15,13 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from calculators.decimals import SAFE_MAX
-from calculators.inputs import NUMBER_TYPES, read_input_spec
+from calculators.inputs import NUMBER_TYPES
+from calculators.lists import ListSpec, read_declaration
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_STEP_KINDS = {"require", "let", "tiers", "lookup", "cap", "floor", "branch", "note", "outcome"}
+_STEP_KINDS = {"require", "let", "tiers", "lookup", "cap", "floor", "branch", "note", "each", "outcome"}
+_MAX_DRAWN_ROWS = 6  # enough rows to sum, few enough to keep examples quick
 
 JUNK_TEXT = ["", " ", "1e999", "1E5", "NaN", "-nan", "Infinity", "-1", "-0", "0", "9" * 40,
              "1,2,3", "１２３", "12.345", "0x10", "1_000", "٣", "½", "2024-02-30", "2024-13-01",
@@ -86,8 +90,45 @@ def _valid_date(spec, dates):
     return days.flatmap(lambda d: st.sampled_from([d.isoformat(), d]))
 
 
+def _cell_text(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+def valid_rows(spec: ListSpec, numbers=(), dates=()):
+    """Rows a careful user would enter for a list input: a list of dicts, or its JSON text."""
+    row = st.fixed_dictionaries({c.id: valid_value(c, numbers, dates) for c in spec.columns})
+    high = max(spec.min_rows, min(spec.max_rows, _MAX_DRAWN_ROWS))
+    rows = st.lists(row, min_size=spec.min_rows, max_size=high)
+    as_json = rows.map(lambda found: json.dumps([{k: _cell_text(v) for k, v in r.items()} for r in found]))
+    return rows | as_json
+
+
+def junk_rows(spec: ListSpec, numbers=(), dates=()):
+    """A list input gone wrong in one place: a cell, a row, or the number of rows."""
+    row = st.fixed_dictionaries({c.id: valid_value(c, numbers, dates) for c in spec.columns})
+    rows = st.lists(row, min_size=max(1, spec.min_rows), max_size=max(1, min(spec.max_rows, 3)))
+    column = st.sampled_from([c.id for c in spec.columns] + ["zz_not_a_column"])
+
+    def spoil_cell(args):
+        found, index, key, value, drop = args
+        found = [dict(r) for r in found]
+        target = found[index % len(found)]
+        if drop:
+            target.pop(key, None)
+        else:
+            target[key] = value
+        return found
+    return st.one_of(
+        st.tuples(rows, st.integers(0, 5), column, junk_value(), st.booleans()).map(spoil_cell),
+        st.tuples(rows, junk_value()).map(lambda args: args[0] + [args[1]]),
+        row.map(lambda r: [r] * (spec.max_rows + 1)),
+        st.sampled_from(["[", "{}", "[{", "null", "[[]]"]))
+
+
 def valid_value(spec, numbers=(), dates=()):
-    """Values a careful user would enter for one InputSpec."""
+    """Values a careful user would enter for one InputSpec (or rows for a ListSpec)."""
+    if isinstance(spec, ListSpec):
+        return valid_rows(spec, numbers, dates)
     if spec.type in NUMBER_TYPES:
         return _valid_number(spec, numbers)
     if spec.type == "date":
@@ -111,10 +152,12 @@ def inputs_for(spec, *, junk: bool = True):
     the dicts are still all valid and the rest spoil one field, drop it, or add an unknown key
     (spoiling each field independently would leave almost no valid dict for a long form)."""
     numbers, dates = interesting_numbers(spec), interesting_dates(spec)
-    fields = {}
+    fields, lists = {}, {}
     for data in spec.get("inputs") or []:
-        input_spec, _ = read_input_spec(data)
+        input_spec, _ = read_declaration(data)
         fields[input_spec.id] = valid_value(input_spec, numbers, dates)
+        if isinstance(input_spec, ListSpec):
+            lists[input_spec.id] = junk_rows(input_spec, numbers, dates)
     valid = st.fixed_dictionaries(fields)
     if not junk:
         return valid
@@ -129,6 +172,9 @@ def inputs_for(spec, *, junk: bool = True):
             raw[key] = value
         return raw
     spoiled = st.tuples(valid, st.sampled_from(keys), junk_value(), st.booleans()).map(spoil)
+    if lists:  # a spoiled list is usually wrong in one cell, not wrong as a whole
+        spoiled |= st.tuples(valid, st.sampled_from(sorted(lists)).flatmap(
+            lambda key: st.tuples(st.just(key), lists[key]))).map(lambda args: {**args[0], args[1][0]: args[1][1]})
     return st.one_of(valid, spoiled)
 
 

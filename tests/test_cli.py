@@ -66,7 +66,7 @@ def test_bad_or_missing_input_exits_2_naming_it_with_nothing_on_stdout():
 
 def test_relation_shown_with_result_and_compare_picks_the_higher():
     inputs = ["--input", "serves_festival_producers=yes", "--input", "workers_brought=6",
-              "--input", "first_time_hires=6", "--input", "months_insured=3"]
+              "--input", 'hire_groups=[{"hires": 6, "months_insured": 3}]']
     result = json.loads(run("calc", "shengzhou-2024", "7-hiring", *inputs[4:], "--json").stdout)
     assert [r["id"] for r in result["relations"]] == ["r1"]
     combined = json.loads(run("compare", "shengzhou-2024", "r1", *inputs, "--json").stdout)
@@ -113,3 +113,72 @@ def test_list_says_when_the_notice_states_no_end():
     assert data["lucheng-2023"]["status"] == "expired"
     early = {n["id"]: n for n in json.loads(run("list", "--json", "--date", "2021-03-31").stdout)["notices"]}
     assert early["dalian-2021"]["status"] == "in_force"
+
+
+# -- list inputs: JSON on the command line, whole input sets from a file ---------------------
+
+LUCHENG_19 = {"returned_in_window": "yes", "insured": "yes", "self_return": "yes"}
+ORIGINS = [{"province": "anhui", "workers": 20}, {"province": "zhejiang", "workers": "8"},
+           {"province": "henan", "workers": 5}]
+
+
+def test_calc_takes_a_list_input_as_json_and_echoes_it():
+    args = [f"--input={k}={v}" for k, v in LUCHENG_19.items()]
+    proc = run("calc", "lucheng-2023", "19", *args, "--input", "origins=" + json.dumps(ORIGINS), "--json", "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["amount"] == "4400.00"  # 20 × 150 + 8 × 50 + 5 × 200
+    assert result["inputs"]["origins"] == [{"province": "anhui", "workers": "20"},
+                                           {"province": "zhejiang", "workers": "8"},
+                                           {"province": "henan", "workers": "5"}]
+    per_row = [s for s in result["steps"] if s.get("name") == "origin_amount"]
+    assert [(s["row"], s["text"]) for s in per_row] == [
+        (0, "Anhui: 20 × 150 yuan = 3000 yuan"), (1, "Zhejiang Province outside Wenzhou: 8 × 50 yuan = 400 yuan"),
+        (2, "Henan: 5 × 200 yuan = 1000 yuan")]
+
+
+def test_calc_inputs_file_and_input_overrides(tmp_path):
+    path = tmp_path / "inputs.json"
+    path.write_text(json.dumps({**LUCHENG_19, "origins": ORIGINS[:1]}), encoding="utf-8")
+    proc = run("calc", "lucheng-2023", "19", "--inputs", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["amount"] == "3000.00"
+    proc = run("calc", "lucheng-2023", "19", "--inputs", str(path), "--input",
+               'origins=[{"province": "sichuan", "workers": 1}]', "--json")
+    assert json.loads(proc.stdout)["amount"] == "200.00"
+    text = run("calc", "lucheng-2023", "19", "--inputs", str(path), "--lang", "en").stdout
+    assert "row 1 · Anhui: 20 × 150 yuan = 3000 yuan" in text
+
+
+def test_bad_list_input_exits_2_naming_the_input_row_and_column(tmp_path):
+    args = [f"--input={k}={v}" for k, v in LUCHENG_19.items()]
+    bad = [{"province": "anhui", "workers": 20}, {"province": "anhui", "workers": "many"}]
+    proc = run("calc", "lucheng-2023", "19", *args, "--input", "origins=" + json.dumps(bad), "--json", "--lang", "en")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert "'origins'" in proc.stderr and "row 2" in proc.stderr and '"Workers"' in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = run("calc", "lucheng-2023", "19", *args, "--input", "origins=[{", "--json")
+    assert (proc.returncode, proc.stdout) == (2, "") and "'origins'" in proc.stderr and "JSON" in proc.stderr
+    proc = run("calc", "lucheng-2023", "19", *args, "--input", "origins=[]", "--json", "--lang", "en")
+    assert proc.returncode == 2 and "at least 1 row" in proc.stderr
+
+
+def test_bad_inputs_file_exits_2_without_a_traceback(tmp_path):
+    for content, says in (("{not json", "not valid JSON"), ("[1, 2]", "JSON object")):
+        path = tmp_path / "inputs.json"
+        path.write_text(content, encoding="utf-8")
+        proc = run("calc", "lucheng-2023", "19", "--inputs", str(path), "--json")
+        assert (proc.returncode, proc.stdout) == (2, "") and says in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+    proc = run("calc", "lucheng-2023", "19", "--inputs", str(tmp_path / "missing.json"))
+    assert proc.returncode == 2 and "cannot read" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_describe_lists_a_list_inputs_columns():
+    data = json.loads(run("describe", "lucheng-2023", "19", "--json").stdout)
+    origins = next(i for i in data["inputs"] if i["id"] == "origins")
+    assert (origins["type"], origins["min_rows"], origins["max_rows"]) == ("list", 1, 500)
+    assert [c["id"] for c in origins["columns"]] == ["province", "workers"]
+    assert set(origins["label"]) == {"zh", "en"} and set(origins["columns"][1]["label"]) == {"zh", "en"}
+    text = run("describe", "lucheng-2023", "19", "--lang", "en").stdout
+    assert "origins" in text and "1..500 rows" in text and "      workers" in text

@@ -328,3 +328,31 @@ def test_the_each_step_runs_only_on_a_list():
     calculate(found, {"origins": ROWS})
     with pytest.raises(SpecError):  # check_measure refuses it before anything runs
         calculate({**found, "rules": [{"each": "nothing", "cite": "1", "rules": []}]}, {"origins": ROWS})
+
+
+def test_money_true_shows_a_value_with_two_decimals_and_computes_with_the_exact_one():
+    found = spec(rules=[{"each": "origins", "cite": "1", "rules": [
+        {"let": "pay", "expr": "workers * 500 / 30", "money": True, "cite": "1", "text": T("{pay}元")}]},
+        {"let": "amount", "expr": "sum(origins, pay)", "cite": "1", "text": T("{amount}")}])
+    rows = [{"province": "anhui", "workers": 1}, {"province": "anhui", "workers": 2}]
+    result = calculate(found, {"origins": rows})
+    assert [s["text"] for s in result["steps"] if s["name"] == "pay"] == ["16.67元", "33.33元"]
+    assert result["amount"] == "50.00"  # 500 / 30 × 3 exactly, rounded once
+    found["rules"][0]["rules"][0]["money"] = "yes"
+    assert "rules.0.rules.0.money" in paths(found)
+
+
+def test_the_example_in_the_format_docs_runs():
+    import re
+    from pathlib import Path
+
+    import yaml
+    text = (Path(__file__).resolve().parents[1] / "docs" / "format.md").read_text(encoding="utf-8")
+    section = text[text.index("### List inputs"):]
+    example = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    found = {"id": "19", "title": T("例", "Example"), "amount": "amount", "amount_kind": "exact", **example}
+    assert check_measure(found) == []
+    rows = [{"province": "anhui", "workers": 20}, {"province": "wenzhou", "workers": 3}]
+    result = calculate(found, {"origins": rows}, lang="en")
+    assert result["amount"] == "3000.00"
+    assert [s["text"] for s in result["steps"] if "row" in s][-1] == "Wenzhou, Zhejiang (local): local; left out"

@@ -2,6 +2,7 @@
 results keep their invariants (never negative, never above a cap, plain JSON)."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -100,7 +101,36 @@ OUTCOMES_ONLY = {
                   "text": T("保留排放额度{change}", "Quota kept {change}")}],
 }
 
-SPECS = {"enterprise": ENTERPRISE, "proration": PRORATION, "outcomes": OUTCOMES_ONLY}
+# A list input with a column of every type: per-row requirement, lookup, cap and money value,
+# then every aggregate, and a cap on the total.
+ROWS = {
+    "id": "l", "notice": "prop", "version": 1, "title": T("名单", "Rows"),
+    "currency": "CNY", "amount": "amount", "amount_kind": "exact",
+    "rounding": {"places": 2, "mode": "half_up"},
+    "inputs": [field("base_rate", "money", max=10000),
+               {**field("staff", "list"), "max_rows": 8, "columns": [
+                   field("region", "choice", choices=REGIONS), field("people", "count", min=1, max=1000),
+                   field("pay", "money", max=1000000), field("hired", "date", min="2024-01-01", max="2024-12-31"),
+                   field("insured", "bool"), field("share", "percent", min=0, max=100), field("weight", "number", min=-3, max=3)]}],
+    "rules": [
+        {"each": "staff", "cite": "1", "rules": [
+            {"require": "insured and hired <= date('2024-06-30')", "cite": "1", "text": step_text("hired"),
+             "fail": step_text("hired")},
+            {"let": "rate", "lookup": {"key": "region", "table": {"local": 0, "province": "1", "west": "2"}},
+             "cite": "1", "text": step_text("region", "rate")},
+            {"let": "row_pay", "expr": "people * (base_rate * rate + pay * share / 100) / 3 + weight", "money": True,
+             "cite": "1", "text": step_text("people", "row_pay")},
+            {"floor": "row_pay", "min": "0", "cite": "1", "text": step_text("row_pay")},
+            {"cap": "row_pay", "max": "people * 5000", "cite": "1", "text": step_text("row_pay")}]},
+        {"let": "first_hire", "expr": "min(staff, hired) if count(staff) > 0 else date('2024-01-01')", "cite": "2",
+         "text": step_text("first_hire")},
+        {"let": "amount", "expr": "sum(staff, row_pay) + count(staff, people > 10) + 0 * max(1, 2)", "cite": "2",
+         "text": step_text("amount")},
+        {"cap": "amount", "max": "200000", "cite": "2", "text": step_text("amount")},
+    ],
+}
+
+SPECS = {"enterprise": ENTERPRISE, "proration": PRORATION, "outcomes": OUTCOMES_ONLY, "rows": ROWS}
 
 
 @pytest.mark.parametrize("name", SPECS)
@@ -193,3 +223,22 @@ def test_check_measure_reports_instead_of_crashing(data):
     if not problems:  # still a valid measure: it must also run
         raw = data.draw(inputs_for(spec))
         _run(spec, raw)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=inputs_for(ROWS, junk=False), cut=st.integers(0, 8))
+def test_a_list_total_does_not_depend_on_how_rows_are_split(raw, cut):
+    """Two calculations over the two halves of the rows add up to one over all of them
+    (below the total's cap, and with the count() term left out): rows are independent."""
+    rows = raw["staff"] if isinstance(raw["staff"], list) else json.loads(raw["staff"])
+    spec = json.loads(json.dumps(ROWS))
+    spec["rules"][2]["expr"] = "sum(staff, row_pay)"
+    spec["rules"][3]["max"] = "1000000000"
+    spec["inputs"][1]["min_rows"] = 0
+
+    def total(part):
+        result = calculate(spec, {**raw, "staff": part})
+        return Decimal(result["amount"]) if result["eligible"] else Decimal(0)
+    whole = total(rows)
+    halves = total(rows[:cut]) + total(rows[cut:])
+    assert abs(whole - halves) <= Decimal("0.01"), (whole, halves)  # each total is rounded once

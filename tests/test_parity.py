@@ -23,9 +23,25 @@ pytestmark = pytest.mark.skipif(shutil.which("node") is None or not pyodide_bund
                                 reason="needs node and `npm ci` (node_modules/pyodide)")
 
 
+def list_jobs(golden: list[dict]) -> list[dict]:
+    """For each golden case with a list input: the rows as JSON text, and rows with a bad cell
+    (an error naming list, row and column must cross the bridge the same way)."""
+    extra = []
+    for job in golden:
+        for key, rows in job["inputs"].items():
+            if not (isinstance(rows, list) and rows and isinstance(rows[0], dict)):
+                continue
+            as_text = {**job["inputs"], key: json.dumps(rows, ensure_ascii=False)}
+            bad = [*rows, {**rows[-1], next(iter(rows[-1])): "?"}]
+            extra += [{**job, "name": job["name"] + " (rows as JSON text)", "inputs": as_text},
+                      {**job, "name": job["name"] + " (a bad cell)", "inputs": {**job["inputs"], key: bad}}]
+    return extra
+
+
 @pytest.fixture(scope="module")
 def jobs():
-    return pyodide_bundle.golden_jobs(corpus())
+    golden = pyodide_bundle.golden_jobs(corpus())
+    return golden + list_jobs(golden)
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +100,6 @@ def test_pyodide_equals_cpython_field_for_field(runtime, jobs, snapshot):
         problems += [f"{job['name']} [{job['lang']}] {d}" for d in field_differences(want, got)]
     assert not problems, "\n".join(problems[:30])
     assert kinds == {"ok", "ineligible", "error"}  # all three kinds of reply were compared
+    cells = [want for job in jobs if job["name"].endswith("(a bad cell)")
+             for want in [cpython_reply(job)]]
+    assert cells and all(w["type"] == "error" and w["error"]["row"] is not None for w in cells)
