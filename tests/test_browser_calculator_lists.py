@@ -161,11 +161,12 @@ def test_keyboard_alone_adds_and_removes_rows_and_they_are_announced(page, site_
     assert axe_problems(page) == []
 
 
-def test_the_print_view_holds_the_worksheet(page, site_url, tmp_path):
+def test_the_print_view_holds_the_worksheet(page, site_url, site_corpus, tmp_path):
     form = three_rows(page, site_url, "en")
     result = submit(page, form)
     page.evaluate("window.print = () => {}")                            # no dialog in a test
     result.locator("[data-print]").click()
+    page.wait_for_selector(".zc-worksheet", state="attached")
     assert page.locator(".zc-worksheet").count() == 1
     assert page.get_attribute("html", "data-zc-print") == "worksheet"
     out = ROOT / "build" / "screenshots"
@@ -181,8 +182,11 @@ def test_the_print_view_holds_the_worksheet(page, site_url, tmp_path):
     dense = "".join(text.split())                                       # line breaks fall anywhere
     for step in want["steps"]:                                          # every step
         assert "".join(shown(step["text"]).split()) in dense, step["text"]
-    clause = page.locator("#c-19").locator("xpath=..").locator(".zc-clause__text p").first.inner_text()
-    assert "".join(clause.split()) in dense                             # the cited clause's text
+    clause, _ = next(n for n in site_corpus.notices if n.id == NOTICE).latest.measure(MEASURE)
+    assert "".join(clause.text.en.split()) in dense                     # the cited clause's text,
+    assert "".join(clause.text.zh.split()) in dense                     # and the Chinese original
+    for needed in ("Document number", "not given in the source"):      # lucheng-2023 states none
+        assert needed in flat
     assert flat.startswith("Worksheet: ")                               # the page itself is not printed
 
 

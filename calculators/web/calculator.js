@@ -69,6 +69,7 @@
       wsLink: "本计算的链接",
       wsRow: (n) => `第${n}行`,
       none: "（未填写）",
+      notGiven: "原文未载明",
     },
     en: {
       loading: "Loading the calculator… (a few seconds the first time)",
@@ -110,6 +111,7 @@
       wsLink: "Link to this calculation",
       wsRow: (n) => `Row ${n}`,
       none: "(not filled in)",
+      notGiven: "not given in the source",
     },
   };
 
@@ -694,10 +696,13 @@
   // "Print / save as PDF": a worksheet of the result, appended to <body> and printed alone
   // (calculator.css hides the rest of the page while html[data-zc-print] is set): the notice,
   // its version and document number, the status on the day, the inputs with their labels, every
-  // step, the text of each clause cited (from this page), the readings, the day and the link.
-  function printWorksheet(form, res, t) {
+  // step, the text of each clause cited, the readings, the day and the link. The clause texts come
+  // from the open data of the version calculated with (both languages: on an English page the
+  // Chinese original follows the translation), else from this page.
+  async function printWorksheet(form, res, t) {
     document.querySelector(".zc-worksheet")?.remove();
-    const sheet = worksheet(form, res, t);
+    const texts = await clauseTexts(res.version).catch(() => null);
+    const sheet = worksheet(form, res, t, texts);
     document.body.append(sheet);
     document.documentElement.dataset.zcPrint = "worksheet";
     window.addEventListener("afterprint", () => {
@@ -707,13 +712,13 @@
     window.print();
   }
 
-  function worksheet(form, res, t) {
+  function worksheet(form, res, t, texts) {
     const text = (node) => (node ? node.textContent.replace(/\s+/g, " ").trim() : "");
     const measureTitle = document.getElementById(form.getAttribute("aria-labelledby"));
     const facts = [
       [t.wsNotice, text(document.getElementById("title"))],
       [t.wsVersion, `v${res.version}`],
-      [t.wsDocNumber, form.dataset.docNumber || ""],
+      [t.wsDocNumber, form.dataset.docNumber || t.notGiven],
       [t.wsMeasure, text(measureTitle && (measureTitle.lastChild || measureTitle))],
     ].filter(([, v]) => v);
     const sections = [
@@ -729,17 +734,50 @@
     shown.className = "zc-worksheet__result";
     sections.push(shown);
     const cited = [...new Set([...(res.steps || []), ...(res.outcomes || [])].map((s) => s.cite).filter((c) => c != null))];
-    const clauses = cited.map((c) => [c, document.getElementById(`c-${c}`)]).filter(([, anchor]) => anchor);
+    const lang = form.dataset.lang === "en" ? "en" : "zh";
+    const paragraphs = (c) => {
+      const both = texts && texts.get(String(c));
+      if (both) {
+        const own = String(both[lang] || both.zh || "").split("\n").filter((p) => p.trim()).map((p) => el("p", {}, p));
+        const original = lang !== "zh" && both.zh
+          ? [el("p", { lang: "zh-CN", class: "zc-worksheet__original" }, both.zh)] : [];
+        return [...own, ...original];
+      }
+      const body = document.getElementById(`c-${c}`)?.closest(".zc-clause")?.querySelector(".zc-clause__text");
+      return Array.from(body ? body.querySelectorAll("p") : [], (p) => el("p", {}, text(p)));
+    };
+    const clauses = cited.map((c) => [c, paragraphs(c)]).filter(([, ps]) => ps.length);
     if (clauses.length) {
       sections.push(el("h2", {}, t.wsClauses));
-      for (const [c, anchor] of clauses) {
-        const body = anchor.closest(".zc-clause")?.querySelector(".zc-clause__text");
-        sections.push(el("section", { class: "zc-worksheet__clause", "data-clause": c },
-          el("h3", {}, t.clause(c)), ...Array.from(body ? body.querySelectorAll("p") : [], (p) => el("p", {}, text(p)))));
+      for (const [c, ps] of clauses) {
+        sections.push(el("section", { class: "zc-worksheet__clause", "data-clause": c }, el("h3", {}, t.clause(c)), ...ps));
       }
     }
     sections.push(el("p", { class: "zc-worksheet__link" }, `${t.wsLink}: `, el("span", {}, location.href)));
     return el("article", { class: "zc-worksheet", lang: document.documentElement.lang || "" }, ...sections);
+  }
+
+  // Clause id → {zh, en} text, from data/n/<id>/v<k>.json (the notice's own YAML data): the
+  // clauses of its body sections and attachments.
+  async function clauseTexts(version) {
+    const holder = document.querySelector("[data-zc-versions]");
+    if (!holder) return null;
+    const url = new URL(`v${version}.json`, new URL(holder.dataset.zcVersions, location.href));
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const found = new Map();
+    const walk = (sections) => {
+      for (const section of sections || []) {
+        for (const clause of section.clauses || []) {
+          if (clause && clause.id != null && clause.text) found.set(String(clause.id), clause.text);
+        }
+        walk(section.sections);
+      }
+    };
+    const data = await response.json();
+    walk(data.body);
+    for (const attachment of data.attachments || []) walk(attachment.body);
+    return found;
   }
 
   // Each input as label: value (a choice by its label); a list as a table of its rows.
