@@ -196,6 +196,8 @@ def test_no_horizontal_scroll_and_screenshots(page, site_url, width, tmp_path_fa
     form = three_rows(page, site_url, "zh")
     submit(page, form)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    toc = page.locator(f'a[href="#{urls.measure_anchor(MEASURE)}"]').filter(has_text="计算器：自行返岗交通补贴")
+    assert toc.count() >= 1                                             # the page's contents list it
     form.scroll_into_view_if_needed()
     out = ROOT / "build" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)

@@ -30,27 +30,7 @@
 
   const TEXT = {
     zh: {
-      loading: "正在加载计算器……（首次约需几秒）",
-      ready: "计算器已就绪。",
-      waiting: "计算器仍在加载，加载完成后将立即计算。",
-      failed: "计算器无法加载：",
-      timeout: "加载时间过长，请检查网络后刷新页面重试。",
-      unsupported: "您的浏览器不支持 Web Worker 或 WebAssembly，无法运行计算器。",
-      eligible: "符合条件",
-      ineligible: "不符合条件",
-      amount: { exact: "补贴金额：", up_to: "最高可得：", at_least: "不低于：" },
-      currency: { CNY: "元" },
-      outcomes: "可获得：",
-      reasons: "原因：",
-      steps: "计算过程",
-      readings: "本计算采用的解读",
-      application: "申请：",
-      clause: (c) => `第 ${c} 条`,
-      notNumber: "请输入有效的数字",
-      badDate: (label) => `「${label}」请填写完整、有效的日期`,
-      asOfNoMeasure: (d, v) => `${d} 有效的是第 ${v} 版，该版没有此项措施的计算器。`,
-      asOfUsed: (d, v) => `按 ${d} 有效的第 ${v} 版计算。`,
-      asOfUnknown: "无法读取本通知的版本信息。",
+      // issue 12: rows, all errors at once, stale results, the status, the worksheet
       fixAll: (n) => `请更正以下 ${n} 项输入：`,
       rowAdded: (n) => `已添加第${n}行。`,
       rowRemoved: (n, total) => `已删除第${n}行，现有 ${total} 行。`,
@@ -70,29 +50,31 @@
       wsRow: (n) => `第${n}行`,
       none: "（未填写）",
       notGiven: "原文未载明",
+      loading: "正在加载计算器……（首次约需几秒）",
+      ready: "计算器已就绪。",
+      waiting: "计算器仍在加载，加载完成后将立即计算。",
+      failed: "计算器无法加载：",
+      timeout: "加载时间过长，请检查网络后刷新页面重试。",
+      unsupported: "您的浏览器不支持 Web Worker 或 WebAssembly，无法运行计算器。",
+      eligible: "符合条件",
+      ineligible: "不符合条件",
+      amount: { exact: "补贴金额：", up_to: "最高可得：", at_least: "不低于：" },
+      currency: { CNY: "元" },
+      outcomes: "可获得：",
+      reasons: "原因：",
+      steps: "计算过程",
+      readings: "本计算采用的解读",
+      application: "申请：",
+      clause: (c) => `第 ${c} 条`,
+      fix: "请更正标出的输入项。",
+      notNumber: "请输入有效的数字",
+      badDate: (label) => `「${label}」请填写完整、有效的日期`,
+      asOfNoMeasure: (d, v) => `${d} 有效的是第 ${v} 版，该版没有此项措施的计算器。`,
+      asOfUsed: (d, v) => `按 ${d} 有效的第 ${v} 版计算。`,
+      asOfUnknown: "无法读取本通知的版本信息。",
     },
     en: {
-      loading: "Loading the calculator… (a few seconds the first time)",
-      ready: "The calculator is ready.",
-      waiting: "The calculator is still loading; it will calculate as soon as it is ready.",
-      failed: "The calculator could not load: ",
-      timeout: "Loading took too long; check your connection and reload the page.",
-      unsupported: "This browser lacks Web Workers or WebAssembly, which the calculator needs.",
-      eligible: "Eligible",
-      ineligible: "Not eligible",
-      amount: { exact: "Amount: ", up_to: "Up to ", at_least: "At least " },
-      currency: { CNY: "yuan" },
-      outcomes: "Granted:",
-      reasons: "Why:",
-      steps: "How it was calculated",
-      readings: "Readings this calculation uses",
-      application: "Applying: ",
-      clause: (c) => `clause ${c}`,
-      notNumber: "Please enter a valid number",
-      badDate: (label) => `"${label}" needs a complete, valid date`,
-      asOfNoMeasure: (d, v) => `Version ${v} was in force on ${d}, and it has no calculator for this measure.`,
-      asOfUsed: (d, v) => `Calculated with version ${v}, in force on ${d}.`,
-      asOfUnknown: "The notice's version information could not be read.",
+      // issue 12: rows, all errors at once, stale results, the status, the worksheet
       fixAll: (n) => (n === 1 ? "Please correct this field:" : `Please correct these ${n} fields:`),
       rowAdded: (n) => `Row ${n} added.`,
       rowRemoved: (n, total) => `Row ${n} removed; ${total} ${total === 1 ? "row" : "rows"} left.`,
@@ -112,6 +94,28 @@
       wsRow: (n) => `Row ${n}`,
       none: "(not filled in)",
       notGiven: "not given in the source",
+      loading: "Loading the calculator… (a few seconds the first time)",
+      ready: "The calculator is ready.",
+      waiting: "The calculator is still loading; it will calculate as soon as it is ready.",
+      failed: "The calculator could not load: ",
+      timeout: "Loading took too long; check your connection and reload the page.",
+      unsupported: "This browser lacks Web Workers or WebAssembly, which the calculator needs.",
+      eligible: "Eligible",
+      ineligible: "Not eligible",
+      amount: { exact: "Amount: ", up_to: "Up to ", at_least: "At least " },
+      currency: { CNY: "yuan" },
+      outcomes: "Granted:",
+      reasons: "Why:",
+      steps: "How it was calculated",
+      readings: "Readings this calculation uses",
+      application: "Applying: ",
+      clause: (c) => `clause ${c}`,
+      fix: "Please correct the marked field.",
+      notNumber: "Please enter a valid number",
+      badDate: (label) => `"${label}" needs a complete, valid date`,
+      asOfNoMeasure: (d, v) => `Version ${v} was in force on ${d}, and it has no calculator for this measure.`,
+      asOfUsed: (d, v) => `Calculated with version ${v}, in force on ${d}.`,
+      asOfUnknown: "The notice's version information could not be read.",
     },
   };
 
@@ -593,17 +597,17 @@
     if (res.eligible && res.outcomes && res.outcomes.length) {
       parts.push(el("p", { class: "zc-calc__label" }, t.outcomes));
       parts.push(el("ul", { class: "zc-calc__outcomes" },
-        ...res.outcomes.map((o) => el("li", { "data-outcome": o.id }, shownNumbers(o.text), " ", cite(o.cite, t)))));
+        ...res.outcomes.map((o) => el("li", { "data-outcome": o.id }, o.text, " ", cite(o.cite, t)))));
     }
     if (!res.eligible && res.reasons && res.reasons.length) {
       parts.push(el("p", { class: "zc-calc__label" }, t.reasons));
-      parts.push(el("ul", { class: "zc-calc__reasons" }, ...res.reasons.map((r) => el("li", {}, shownNumbers(r)))));
+      parts.push(el("ul", { class: "zc-calc__reasons" }, ...res.reasons.map((r) => el("li", {}, r))));
     }
     if (res.steps && res.steps.length) {
       parts.push(el("details", { class: "zc-calc__trace", open: "" },
         el("summary", {}, t.steps),
         el("ol", { class: "zc-calc__steps" }, ...res.steps.map((s) =>
-          el("li", { "data-kind": s.kind }, shownNumbers(s.text), " ", cite(s.cite, t))))));
+          el("li", { "data-kind": s.kind }, s.text, " ", cite(s.cite, t))))));
     }
     if (res.readings && res.readings.length) {
       parts.push(el("p", { class: "zc-calc__label" }, t.readings));
@@ -615,6 +619,10 @@
     }
     if (res.status && res.status.on) parts.push(el("p", { class: "zc-calc__on" }, t.computedOn(res.status.on)));
     box.replaceChildren(...parts);
+    for (const list of box.querySelectorAll(".zc-calc__outcomes, .zc-calc__reasons, .zc-calc__steps")) {
+      const texts = document.createTreeWalker(list, NodeFilter.SHOW_TEXT);
+      for (let node = texts.nextNode(); node; node = texts.nextNode()) node.nodeValue = shownNumbers(node.nodeValue);
+    }
     box.dataset.state = res.eligible ? "ok" : "ineligible";
     if (res.status) {
       box.dataset.noticeStatus = res.status.notice_status;
