@@ -208,3 +208,74 @@ def test_no_horizontal_scroll_and_screenshots(page, site_url, width, tmp_path_fa
         page.screenshot(path=str(out / f"lucheng-19-{width}-{i}.png"), full_page=True,
                         clip={"x": 0, "y": y, "width": width, "height": min(800, top + height - y)})
     assert axe_problems(page) == []
+
+
+def list_cases(corpus):
+    """Per measure with a list input: its eligible golden case with the most rows."""
+    best = {}
+    for notice in corpus.notices:
+        for case in notice.cases:
+            version = notice.version(case.version) if case.version else notice.latest
+            _, measure = version.measure(case.measure)
+            lists = [str(i.id) for i in measure.inputs if i.type == "list"]
+            if not lists or not case.expect.eligible:
+                continue
+            size = sum(len(case.inputs.get(name) or ()) for name in lists)
+            key = (notice.id, str(measure.id))
+            if key not in best or size > best[key][0]:
+                best[key] = (size, notice, version, measure, case)
+    return [v[1:] for _, v in sorted(best.items())]
+
+
+def test_every_list_calculator_gives_its_golden_total(page, site_url, site_corpus):
+    from sitegen.model import thaw
+    from tests.test_browser_calculator import as_text, fill
+    cases = list_cases(site_corpus)
+    assert len(cases) >= 5                                              # the recoded measures
+    for i, (notice, version, measure, case) in enumerate(cases):
+        lang = ("zh", "en")[i % 2]
+        open_notice(page, site_url, lang, notice.id)
+        form = form_of(page, notice.id, measure.id)
+        inputs = thaw(case.inputs)
+        fill(form, {k: v for k, v in inputs.items() if not isinstance(v, list)})
+        for name, values in ((k, v) for k, v in inputs.items() if isinstance(v, list)):
+            group = form.locator(f'[data-list="{name}"]')
+            for _ in range(len(values) - group.locator("[data-rows] > [data-row]").count()):
+                group.locator("[data-add-row]").click()
+            for r, cells in enumerate(values):
+                row = group.locator("[data-rows] > [data-row]").nth(r)
+                for column, value in cells.items():
+                    cell = row.locator(f'input[data-column="{column}"], select[data-column="{column}"]')
+                    if cell.evaluate("e => e.tagName") == "SELECT":
+                        cell.select_option(as_text(value))
+                    else:
+                        cell.fill(as_text(value))
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector(f'form[data-measure="{notice.id}/{measure.id}"] {DONE}', timeout=BOOT_MS)
+        result = form.locator("[data-result]")
+        assert result.get_attribute("data-state") == "ok", (notice.id, measure.id, result.inner_text())
+        assert result.get_attribute("data-amount") == case.expect.amount, (notice.id, measure.id)
+        assert result.locator(".zc-calc__standing").count() == 1         # every result states the status
+    assert page.offsite == [] and page.errors == []
+
+
+def test_a_closed_application_window_frames_the_result(page, site_url):
+    """dalian-2021 item 1: applications 2021-03-01 to 03-31; the notice states no end date."""
+    open_notice(page, site_url, "en", "dalian-2021")
+    form = form_of(page, "dalian-2021", "1")
+    for name, value in (("employer_dalian", "true"), ("paid_envelope", "true")):
+        form.locator(f'[name="{name}"]').select_option(value)
+    form.locator('[name="workers"]').fill("10")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(f'form[data-measure="dalian-2021/1"] {DONE}', timeout=BOOT_MS)
+    result = form.locator("[data-result]")
+    assert result.get_attribute("data-amount") == "5000.00"
+    assert "applications closed on 2021-03-31" in result.locator("[data-frame]").inner_text()
+    window = result.locator("[data-window=application]")
+    assert window.get_attribute("data-window-state") == "closed" and "closed" in window.inner_text()
+    # the same on a day inside the window: open, and no frame about it
+    form.locator("[data-as-of]").fill("2021-03-15")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector('form[data-measure="dalian-2021/1"] [data-result][data-on="2021-03-15"]', timeout=BOOT_MS)
+    assert result.locator("[data-window=application]").get_attribute("data-window-state") == "open"
+    assert result.get_attribute("data-claimable") == "true"
