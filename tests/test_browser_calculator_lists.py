@@ -97,7 +97,20 @@ def test_three_rows_total_equals_the_cli_with_status_and_closed_window(page, sit
     assert page.offsite == [] and page.errors == []
 
 
+def shoot(page, form, name: str):
+    """Screenshots of `form` in pieces a reader can look at: build/screenshots/<name>-<i>.png."""
+    out = ROOT / "build" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    box = form.bounding_box()
+    top, height = box["y"] + page.evaluate("window.scrollY"), box["height"]
+    for i, y in enumerate(range(int(top), int(top + height), 800)):
+        page.screenshot(path=str(out / f"{name}-{i}.png"), full_page=True,
+                        clip={"x": 0, "y": y, "width": width, "height": min(800, top + height - y)})
+
+
 def test_all_errors_at_once_each_at_its_cell_with_a_linked_summary(page, site_url):
+    page.set_viewport_size({"width": 375, "height": 900})
     open_notice(page, site_url, "en", NOTICE)
     form = form_of(page, NOTICE, MEASURE)
     form.locator("[data-add-row]").click()
@@ -119,6 +132,10 @@ def test_all_errors_at_once_each_at_its_cell_with_a_linked_summary(page, site_ur
     links.nth(2).click()
     assert page.evaluate("document.activeElement.id") == cell.get_attribute("id")
     assert "#calc/" not in page.url                                     # the link did not touch the fragment
+    shoot(page, form, "lucheng-19-errors-375")
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 376)
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, wide
     assert axe_problems(page) == []
 
 
@@ -199,14 +216,7 @@ def test_no_horizontal_scroll_and_screenshots(page, site_url, width, tmp_path_fa
     toc = page.locator(f'a[href="#{urls.measure_anchor(MEASURE)}"]').filter(has_text="计算器：自行返岗交通补贴")
     assert toc.count() >= 1                                             # the page's contents list it
     form.scroll_into_view_if_needed()
-    out = ROOT / "build" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    box = form.bounding_box()
-    scroll = page.evaluate("window.scrollY")
-    top, height = box["y"] + scroll, box["height"]
-    for i, y in enumerate(range(int(top), int(top + height), 800)):     # in pieces a reader can look at
-        page.screenshot(path=str(out / f"lucheng-19-{width}-{i}.png"), full_page=True,
-                        clip={"x": 0, "y": y, "width": width, "height": min(800, top + height - y)})
+    shoot(page, form, f"lucheng-19-{width}")
     assert axe_problems(page) == []
 
 
