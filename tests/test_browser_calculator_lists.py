@@ -124,7 +124,9 @@ def test_all_errors_at_once_each_at_its_cell_with_a_linked_summary(page, site_ur
     cell = rows(form).nth(0).locator("input[data-column=workers]")
     assert cell.get_attribute("aria-invalid") == "true"
     message = form.locator(f'[data-error-for=origins][data-row="0"][data-column=workers]')
-    assert message.is_visible() and "row 1" in message.inner_text() and "negative" in message.inner_text()
+    assert message.inner_text() == '"Workers" cannot be negative'       # the row and list are around it
+    assert result.locator(".zc-calc__summary li").nth(2).inner_text() == \
+        'Place of origin 1: "Workers" cannot be negative'              # the summary names the row
     assert rows(form).nth(1).locator("select[data-column=province]").get_attribute("aria-invalid") == "true"
     assert form.locator("[name=insured]").get_attribute("aria-invalid") is None
     links = result.locator(".zc-calc__summary a")

@@ -63,6 +63,7 @@ def _errors_of(one, raw) -> list:
         for column in one.columns if isinstance(cells, dict) else ():
             try:
                 column.parse(cells.get(column.id))
-            except InputError as exc:
-                found.append(one.cell_error(index, column, exc).to_dict())
+            except InputError as exc:  # with the column's own words, for the message at the cell
+                found.append({**one.cell_error(index, column, exc).to_dict(),
+                              "cell_message_zh": exc.message_zh, "cell_message_en": exc.message_en})
     return found or [error]  # (a row that is not a dict, an unknown column: as the engine says)

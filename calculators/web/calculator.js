@@ -440,7 +440,8 @@
     const key = (e) => `${e.input_id}/${e.row ?? ""}/${e.column ?? ""}`;
     const seen = new Set(unread.map(key));
     const fromEngine = engineErrors.filter((e) => e && e.input_id && !seen.has(key(e)))
-      .map((e) => ({ ...e, message: lang === "en" ? e.message_en : e.message_zh }));
+      .map((e) => ({ ...e, message: lang === "en" ? e.message_en : e.message_zh,
+        cellMessage: lang === "en" ? e.cell_message_en : e.cell_message_zh }));
     return [...unread, ...fromEngine];
   }
 
@@ -462,7 +463,8 @@
     result.replaceChildren(
       el("p", { class: "zc-calc__status" }, t.fixAll(placed.length)),
       el("ul", { class: "zc-calc__summary" }, ...placed.map(([e, field]) => el("li", {},
-        el("a", { href: `#${field.id}`, "data-field-link": field.id }, e.message)))));
+        el("a", { href: `#${field.id}`, "data-field-link": field.id }, e.cellMessage
+          ? `${field.closest("[data-row]").querySelector("legend").textContent}: ${e.cellMessage}` : e.message)))));
     result.dataset.state = "error";
     placed[0][1].focus();
     return true;
@@ -486,7 +488,9 @@
       field.setAttribute("aria-invalid", "true");
     }
     if (!slot || !field) return null;
-    slot.textContent = slot.textContent ? `${slot.textContent} ${error.message}` : error.message;
+    // at a cell, its column's words suffice: the row and the list are around it
+    const message = (slot.dataset.row !== undefined && error.cellMessage) || error.message;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
     slot.hidden = false;
     return field;
   }
