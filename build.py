@@ -110,7 +110,9 @@ def _find(corpus, notice_id: str, measure_id: str, version: int | None = None, o
 def _input_error(exc, lang: str, where: str = "") -> int:
     """A bad or missing input: exit 2 naming it, nothing on stdout."""
     message = exc.message_zh if lang == "zh" else exc.message_en
-    return _fail(f"{where}input '{exc.input_id}': {message}", 2)
+    row, column = getattr(exc, "row", None), getattr(exc, "column", None)
+    cell = (f" row {row + 1}" if row is not None else "") + (f" column '{column}'" if column else "")
+    return _fail(f"{where}input '{exc.input_id}'{cell}: {message}", 2)
 
 
 def _fail(message: str, code: int) -> int:

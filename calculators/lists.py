@@ -14,7 +14,8 @@ from .expr import ListType
 from .inputs import VALUE_TYPES, format_value, is_bilingual, read_input_spec
 
 COLUMN_TYPES = ("choice", "count", "money", "date", "bool", "percent", "number")
-LIST_KEYS = ("id", "type", "label", "help", "row_label", "min_rows", "max_rows", "columns")
+LIST_ONLY_KEYS = ("row_label", "min_rows", "max_rows", "columns")
+LIST_KEYS = ("id", "type", "label", "help") + LIST_ONLY_KEYS
 DEFAULT_MIN_ROWS = 1
 DEFAULT_MAX_ROWS = 500   # a bound on the work one calculation does; a list may set fewer
 
@@ -67,8 +68,8 @@ class ListSpec:
               **fields) -> InputError:
         """An error on the list as a whole (row None) or on one row (0-based `row`)."""
         zh, en = _MESSAGES[key]
-        values = {"label": "", "row": "" if row is None else row + 1, "column": column or "",
-                  "limit": "", "detail": "", **fields}
+        values = {"row": "" if row is None else row + 1, "column": column or "", "limit": "",
+                  "detail": "", **fields}
         return InputError(self.id, _CODES.get(key, key),
                           zh.format(**{**values, "label": self.label_zh}),
                           en.format(**{**values, "label": self.label_en}), row=row, column=column)
@@ -88,7 +89,7 @@ class ListSpec:
             else:
                 try:  # exact numbers: a JSON 1.5 becomes Decimal('1.5'), never a float
                     raw = json.loads(raw, parse_float=Decimal)
-                except ValueError as error:  # JSONDecodeError; pos is 0-based
+                except (ValueError, RecursionError) as error:  # JSONDecodeError: pos is 0-based
                     raise self.error("bad_json", detail=getattr(error, "pos", 0) + 1) from None
         if raw is None:
             raise self.error("missing", limit=self.min_rows)
@@ -122,7 +123,10 @@ class ListSpec:
 def read_declaration(data) -> tuple:
     """(InputSpec or ListSpec or None, problems) for any input declaration."""
     if not (isinstance(data, dict) and data.get("type") == "list"):
-        return read_input_spec(data)
+        spec, problems = read_input_spec(data)
+        extra = [key for key in LIST_ONLY_KEYS if isinstance(data, dict) and key in data]
+        return spec, problems + [((key,), f"只有列表输入（type: list）可以有 {key}",
+                                  f"only list inputs (type: list) take {key}") for key in extra]
     problems = []
     for key in data:
         if key not in LIST_KEYS:

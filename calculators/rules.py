@@ -326,13 +326,15 @@ class Run:
             self.scope, self.values, self.sources = None, values, sources
         self.values[name] = tuple(kept)
         if len(kept) < len(rows):
-            self.record("each", name, Decimal(len(kept)), _each_text(spec, "kept"), step.get("cite"))
+            self.record("each", name, Decimal(len(kept)), _each_text(spec, "kept" if kept else "none"),
+                        step.get("cite"))
         return True
 
 
 NONE_APPLIES = {"zh": "以上情形均不适用", "en": "None of the cases applies"}
 _EACH_TEXT = {"rows": ("逐行计算「{label}」，共{{{id}}}行", 'Row by row over "{label}": {{{id}}} row(s)'),
-              "kept": ("符合条件的共{{{id}}}行，其余各行不计", "{{{id}}} row(s) qualify; the others are left out")}
+              "kept": ("符合条件的共{{{id}}}行，其余各行不计", "{{{id}}} row(s) qualify; the others are left out"),
+              "none": ("没有符合条件的行", "No row qualifies")}
 
 
 def _each_text(spec, key: str) -> dict:

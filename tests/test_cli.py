@@ -155,7 +155,7 @@ def test_bad_list_input_exits_2_naming_the_input_row_and_column(tmp_path):
     bad = [{"province": "anhui", "workers": 20}, {"province": "anhui", "workers": "many"}]
     proc = run("calc", "lucheng-2023", "19", *args, "--input", "origins=" + json.dumps(bad), "--json", "--lang", "en")
     assert (proc.returncode, proc.stdout) == (2, "")
-    assert "'origins'" in proc.stderr and "row 2" in proc.stderr and '"Workers"' in proc.stderr
+    assert "input 'origins' row 2 column 'workers':" in proc.stderr and '"Workers"' in proc.stderr
     assert "Traceback" not in proc.stderr
     proc = run("calc", "lucheng-2023", "19", *args, "--input", "origins=[{", "--json")
     assert (proc.returncode, proc.stdout) == (2, "") and "'origins'" in proc.stderr and "JSON" in proc.stderr

@@ -87,6 +87,8 @@ def test_no_row_qualifies_gives_each_rows_reason_then_the_measures():
     result = calculate(spec(), {"origins": [{"province": "wenzhou", "workers": 2}]}, lang="zh")
     assert not result["eligible"] and result["amount"] is None
     assert result["reasons"] == ["第1行：温州：本地员工，不享受", "没有符合条件的员工"]
+    assert [(s["kind"], s["text"]) for s in result["steps"] if s["kind"] == "each"] == [
+        ("each", "逐行计算「返岗员工」，共1行"), ("each", "没有符合条件的行")]
 
 
 def test_list_given_as_json_text_reads_numbers_exactly():
@@ -167,6 +169,8 @@ def test_a_per_row_cap():
     ([ROWS[0]] * 4, "too_many_rows", None, None, "最多3行", "at most 3 rows"),
     ({"province": "anhui"}, "not_a_list", None, None, "JSON 列表", "JSON list"),
     ("[{", "not_a_list", None, None, "不是有效的 JSON", "not valid JSON"),
+    ("[" * 100000, "not_a_list", None, None, "不是有效的 JSON", "not valid JSON"),
+    ('[{"province": "anhui", "workers": 1e999}]', "too_large", 0, "workers", "第1行", "row 1"),
     (None, "missing", None, None, "请填写「返岗员工」", 'fill in "Returning workers"'),
     ("", "missing", None, None, "请填写「返岗员工」", 'fill in "Returning workers"'),
 ])
@@ -255,6 +259,11 @@ def bad(rules=None, inputs=None):
 ])
 def test_bad_declarations_are_reported_with_their_path(declaration, path):
     assert path in paths(bad(inputs=[{**origins(), **declaration}]))
+
+
+def test_list_keys_on_an_ordinary_input_are_reported():
+    found = bad(inputs=[origins(), {**WORKERS, "id": "other", "columns": [WORKERS], "max_rows": 3}])
+    assert {"inputs.1.columns", "inputs.1.max_rows"} <= paths(found)
 
 
 def test_a_column_may_not_share_an_id_with_an_input():
