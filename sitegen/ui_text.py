@@ -86,6 +86,7 @@ UI = {
     "amount_kind_at_least": {"zh": "最低金额（不低于）", "en": "at least a floor"},
     "amount_kind": {"zh": "金额", "en": "Amount"},
     "application": {"zh": "申报", "en": "How to apply"},
+    "qualifying": {"zh": "规定期间", "en": "Qualifying period"},
     "readings": {"zh": "本计算器采用的解读", "en": "Readings this calculator uses"},
     "no_calculator": {"zh": "不可计算", "en": "Not computable"},
     "calculator": {"zh": "计算器", "en": "Calculator"},

@@ -176,6 +176,39 @@ def test_listings_home_and_search_page(built_site, site_corpus):
     assert (built_site / "zh" / "index.html").read_text().count('http-equiv="refresh"') == 1
 
 
+def test_a_notice_that_states_no_end_date(built_site):
+    """dalian-2021 gives no dates; its measures' windows end on 2021-03-31: on the build date
+    (2024-03-01) it is "status not stated", never "in force" nor an invented "expired"."""
+    import html
+    page = lambda lang: html.unescape((built_site / urls.notice(lang, "dalian-2021") / "index.html").read_text(encoding="utf-8"))  # noqa: E731
+    assert "zc-banner--not_stated" in page("en") and "zc-banner--in_force" not in page("en")
+    assert "its measures' stated periods ended on 31 March 2021" in page("en")
+    assert "其措施载明的期限已于2021年3月31日结束" in page("zh")
+    assert 'data-zc-code="not_stated"' in page("en")               # the search filter's status
+    listed = lambda lang, facet, key: (built_site / urls.listing(lang, facet, key) / "index.html").read_text(encoding="utf-8")  # noqa: E731
+    for lang in urls.LANGS:
+        assert "n/dalian-2021/" in listed(lang, "status", "not_stated")
+        in_force = built_site / urls.listing(lang, "status", "in_force") / "index.html"
+        assert not in_force.exists() or "n/dalian-2021/" not in in_force.read_text(encoding="utf-8")
+        assert "n/dalian-2021/" not in (built_site / urls.in_force(lang) / "index.html").read_text(encoding="utf-8")
+    index = json.loads((built_site / urls.versions()).read_text(encoding="utf-8"))
+    [dalian] = [n for n in index["notices"] if n["id"] == "dalian-2021"]
+    assert dalian["versions"][0]["status"] == "not_stated"
+    assert dalian["versions"][0]["in_force"] == [{"from": None, "to": "2021-03-31", "measures_end": True}]
+    history = html.unescape((built_site / urls.history("en", "dalian-2021") / "index.html").read_text(encoding="utf-8"))
+    assert "end of its measures' stated periods; the notice states no end" in history
+
+
+def test_listing_by_year_uses_any_date_the_notice_gives(built_site):
+    """lucheng-2023 gives only its 印发 date (2023-01-05): filed under 2023, not "date unknown"."""
+    for lang in urls.LANGS:
+        listed = lambda key: (built_site / urls.listing(lang, "year", key) / "index.html").read_text(encoding="utf-8")  # noqa: E731
+        assert "n/lucheng-2023/" in listed("2023")
+        assert "n/lucheng-2023/" not in listed("unknown") and "n/dalian-2021/" in listed("unknown")
+    page = (built_site / urls.notice("zh", "lucheng-2023") / "index.html").read_text(encoding="utf-8")
+    assert 'data-zc-value="2023"' in page
+
+
 def test_open_data(built_site, site_corpus):
     schema = json.loads((built_site / "data" / "notice.schema.json").read_text(encoding="utf-8"))
     assert schema["$schema"].startswith("https://json-schema.org/")
@@ -291,3 +324,10 @@ def test_two_pages_on_one_path_fail(tmp_path, monkeypatch):
     monkeypatch.setattr(pages.Renderer, "all_pages", lambda self: original(self) * 2)
     with pytest.raises(SiteBuildError, match="two pages"):
         build_site(corpus, tmp_path / "site", build_date=BUILD_DATE, index_search=False, calculators=False)
+
+
+def test_measure_shows_its_qualifying_period(built_site):
+    import html
+    page = html.unescape((built_site / urls.notice("en", "shengsi-2024") / "index.html").read_text(encoding="utf-8"))
+    assert "<dt>Qualifying period</dt><dd>9 February 2024 – 24 February 2024. From 9 to 24 February 2024</dd>" in page
+    assert "<dt>Qualifying period</dt><dd>During the 2024 Spring Festival</dd>" in page   # words, no dates

@@ -10,7 +10,7 @@ import pytest
 import calculators
 from calculators.status import result_status
 from sitegen import lifecycle, pointintime
-from sitegen.model import thaw
+from sitegen.model import Version, freeze, thaw
 from sitegen.specs import measure_spec
 from tests.corpus import corpus
 
@@ -146,14 +146,15 @@ def test_not_stated_only_after_every_dated_window_and_never_an_invented_end():
         assert pointintime.status_on(periods, day) == lifecycle.status(dalian, c, day)
 
 
-def test_a_window_without_end_keeps_the_notice_in_force(tmp_path):
-    c = corpus()
-    version = c.notice("dalian-2021").latest
+def test_a_window_without_end_keeps_the_notice_in_force():
+    version = corpus().notice("dalian-2021").latest
     data = thaw(version.data)
-    data["body"][0]["clauses"][0]["measures"][1]["application"]["to"] = None   # open-ended
-    from sitegen.model import Version, freeze
+    measure = data["body"][0]["clauses"][0]["measures"][1]
+    assert measure["id"] == "1" and measure["application"]["to"] == "2021-03-31"
+    measure["application"]["to"] = None                      # applications from 2021-03-01, no end
     edited = Version(freeze(data), version.source_path)
     assert lifecycle.windows_end(edited) is None
+    assert lifecycle.status(edited, corpus(), D("2030-01-01")) == "in_force"
 
 
 def test_spec_carries_status_periods_and_windows():
