@@ -383,6 +383,7 @@
       } catch (error) {
         shown = true;
         if (!(error && error.input_id && fail(mergeErrors(unread, error.errors || [error], lang)))) {
+          forgetStatus(result);
           status(failureText(error || {}), "error", "zc-calc__status--failed");
           result.dataset.error = (error && error.code) || "internal";
         }
@@ -452,7 +453,7 @@
     }
     for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
     const result = form.querySelector("[data-result]");
-    for (const key of ["error", "amount", "amountKind", "stale", "noticeStatus", "on", "claimable"]) delete result.dataset[key];
+    for (const key of ["error", "amount", "amountKind", "stale"]) delete result.dataset[key];
   }
 
   // Each error at its field (a cell: its row and column), then a summary in the result area
@@ -460,6 +461,7 @@
   function showErrors(form, result, errors, t) {
     const placed = errors.map((e) => [e, showFieldError(form, e)]).filter(([, field]) => field);
     if (!placed.length) return false;
+    forgetStatus(result);
     result.replaceChildren(
       el("p", { class: "zc-calc__status" }, t.fixAll(placed.length)),
       el("ul", { class: "zc-calc__summary" }, ...placed.map(([e, field]) => el("li", {},
@@ -623,6 +625,7 @@
     }
     if (res.status && res.status.on) parts.push(el("p", { class: "zc-calc__on" }, t.computedOn(res.status.on)));
     box.replaceChildren(...parts);
+    forgetStatus(box);
     for (const list of box.querySelectorAll(".zc-calc__outcomes, .zc-calc__reasons, .zc-calc__steps")) {
       const texts = document.createTreeWalker(list, NodeFilter.SHOW_TEXT);
       for (let node = texts.nextNode(); node; node = texts.nextNode()) node.nodeValue = shownNumbers(node.nodeValue);
@@ -637,6 +640,12 @@
       box.dataset.amount = res.amount;
       box.dataset.amountKind = res.amount_kind || "exact";
     }
+  }
+
+  // The status attributes are replaced with the next result, or dropped with an error (kept
+  // while it is computed: tests and embedders wait for them to change).
+  function forgetStatus(box) {
+    for (const key of ["noticeStatus", "on", "claimable"]) delete box.dataset[key];
   }
 
   // The notice's status on the calculation day, next to the amount: its frame ("expired on … —
