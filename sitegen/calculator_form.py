@@ -40,6 +40,7 @@ TEXT = {
              "en": "Fill in and press “Calculate”. It runs in your browser; nothing you enter is sent to any server."},
     "legend": {"zh": "计算器", "en": "Calculator"},
     "as_of": {"zh": "按哪一天有效的规定计算（可选）", "en": "Apply the rules in force on (optional)"},
+    "as_of_day": {"zh": "按哪一天计算（可选）", "en": "Calculate as of (optional)"},
     "as_of_versions": {"zh": "按该日有效的版本计算。", "en": "The version in force on that day applies."},
     "as_of_today": {"zh": "留空则按今天计算。", "en": "Leave empty for today."},
     "as_of_qualifying": {"zh": "本措施规定的期间：{dates}。", "en": "This measure's qualifying period: {dates}."},
@@ -211,7 +212,7 @@ def _as_of_field(h: _Html, fid: str, version, measure, versions: int) -> str:
         notes.append(h.t("as_of_versions"))
     notes += [h.t("as_of_what"), h.t("as_of_today")]
     return (f'<div class="zc-calc__field zc-calc__field--as-of" data-field="as-of" data-type="date">'
-            f'<label for="{fid}">{h.t("as_of")}</label>'
+            f'<label for="{fid}">{h.t("as_of" if versions > 1 else "as_of_day")}</label>'
             f'<input id="{fid}" type="date" data-as-of aria-describedby="{fid}-help {fid}-error">'
             f'<p class="zc-calc__help" id="{fid}-help">{h.join(notes)}</p>'
             f'<p class="zc-calc__error" id="{fid}-error" data-error-for="as-of" hidden></p></div>')
