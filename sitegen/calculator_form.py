@@ -97,10 +97,13 @@ class _Html:
         """Whole sentences (each ends with 。 or .): Chinese runs them together, English spaces them."""
         return Markup("" if self.lang == "zh" else " ").join(notes)
 
+    def raw(self, text) -> str:
+        return text[self.lang] if self.lang in text else text["zh"]
+
     def tx(self, text) -> Markup:
         if text is None:
             return Markup("")
-        return escape(text[self.lang] if self.lang in text else text["zh"])
+        return escape(self.raw(text))
 
 
 def _label(h: _Html, inp) -> Markup:
@@ -152,7 +155,7 @@ def _list_field(h: _Html, fid: str, inp) -> str:
     col_help = "".join(_help(h, col, f"{fid}-col-{col.id}-help", named=True) for col in inp.columns)
     col_help = f'<div class="zc-calc__col-help">{col_help}</div>' if col_help else ""
     # "Row {n}", or the list's own name for a row ("Place of origin {n}")
-    row_label = str(h.tx(inp.row_label)) if inp.row_label else None
+    row_label = h.raw(inp.row_label) if inp.row_label else None  # escaped once, where written
     if row_label and "{n}" not in row_label:
         row_label = f"{row_label[:1].upper()}{row_label[1:]} {{n}}"
     label_pattern = row_label or TEXT["row"][h.lang]

@@ -138,3 +138,12 @@ def test_the_date_field_has_the_measures_dates_or_is_left_out():
     version, no_dates = next((v, m) for v, m in computable() if not dated(m))
     assert "data-as-of" not in str(render_form(version, no_dates, "en"))              # one version, no dates
     assert "data-as-of" in str(render_form(version, no_dates, "en", versions=2))      # the day picks the version
+
+
+def test_a_row_label_is_escaped_once():
+    version = corpus().notices[0].latest
+    measure = freeze({**LIST_MEASURE, "inputs": [{**LIST_MEASURE["inputs"][0],
+                                                  "row_label": {"zh": "组<b>", "en": "group <b> & co"}}]})
+    en = str(render_form(version, measure, "en"))
+    assert "Group &lt;b&gt; &amp; co 1" in en and "Remove group &lt;b&gt; &amp; co 1" in en
+    assert "&amp;amp;" not in en and "<b>" not in en
