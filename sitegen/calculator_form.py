@@ -216,7 +216,7 @@ def _as_of_field(h: _Html, fid: str, version, measure, versions: int) -> str:
     notes += [h.t("as_of_what"), h.t("as_of_today")]
     return (f'<div class="zc-calc__field zc-calc__field--as-of" data-field="as-of" data-type="date">'
             f'<label for="{fid}">{h.t("as_of" if versions > 1 else "as_of_day")}</label>'
-            f'<input id="{fid}" type="date" data-as-of aria-describedby="{fid}-help {fid}-error">'
+            f'<input id="{fid}" type="date" min="1900-01-01" max="2199-12-31" data-as-of aria-describedby="{fid}-help {fid}-error">'
             f'<p class="zc-calc__help" id="{fid}-help">{h.join(notes)}</p>'
             f'<p class="zc-calc__error" id="{fid}-error" data-error-for="as-of" hidden></p></div>')
 

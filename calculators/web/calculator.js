@@ -642,6 +642,29 @@
     }
   }
 
+  function cite(clauseId, t) {
+    if (clauseId === null || clauseId === undefined) return "";
+    const label = `(${t.clause(clauseId)})`;
+    const anchor = `c-${clauseId}`;
+    return document.getElementById(anchor)
+      ? el("a", { class: "zc-calc__cite", href: `#${anchor}` }, label)
+      : el("span", { class: "zc-calc__cite" }, label);
+  }
+
+  // "1234567.50" → "1,234,567.50" on the string: amounts are never turned into floats.
+  function groupDigits(amount) {
+    const m = /^(-?)(\d+)(\.\d+)?$/.exec(String(amount));
+    if (!m) return String(amount);
+    return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "");
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return node;
+  }
+
   // The status attributes are replaced with the next result, or dropped with an error (kept
   // while it is computed: tests and embedders wait for them to change).
   function forgetStatus(box) {
@@ -687,29 +710,6 @@
     }
     digits = digits.join("");
     return `${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places)}`;
-  }
-
-  function cite(clauseId, t) {
-    if (clauseId === null || clauseId === undefined) return "";
-    const label = `(${t.clause(clauseId)})`;
-    const anchor = `c-${clauseId}`;
-    return document.getElementById(anchor)
-      ? el("a", { class: "zc-calc__cite", href: `#${anchor}` }, label)
-      : el("span", { class: "zc-calc__cite" }, label);
-  }
-
-  // "1234567.50" → "1,234,567.50" on the string: amounts are never turned into floats.
-  function groupDigits(amount) {
-    const m = /^(-?)(\d+)(\.\d+)?$/.exec(String(amount));
-    if (!m) return String(amount);
-    return m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "");
-  }
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-    for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    return node;
   }
 
   // ---- the printable worksheet -----------------------------------------------------------------
