@@ -211,6 +211,9 @@ class Renderer:
         toc = [(f"h-{s.id}", " ".join(x for x in (ctx["tx"](s.number), ctx["tx"](s.heading)) if x))
                for s in version.body if s.heading or s.number]
         toc += [(f"att-{a.id}", ctx["tx"](a.label) or ctx["tx"](a.title)) for a in version.attachments or ()]
+        # Each calculator, so a reader finds the forms without scrolling the whole text.
+        toc += [(urls.measure_anchor(m.id), f'{ui("calculator", lang)}{"：" if lang == "zh" else ": "}{ctx["tx"](m.title)}')
+                for _, m in version.measures() if m.calculator]
         if version.annotations:
             toc.append(("annotations", ui("annotations", lang)))
         if version.errata:

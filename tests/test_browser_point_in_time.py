@@ -47,15 +47,19 @@ def test_the_rule_in_force_on_the_day_is_used(archive_page, archive_url):
     assert page.offsite == []
 
 
-def test_no_version_in_force_is_said_at_the_date_field(archive_page, archive_url):
+def test_no_version_in_force_is_explained_in_the_result(archive_page, archive_url):
+    """Not an input error (issue 12.2): the page's version is used and the status says why."""
     page = archive_page
     page.goto(archive_url + urls.notice("zh", "demo-bus"))
     for day in ("2024-01-20", "2024-03-05"):                         # only the draft / superseded
         result = calculate(page, day, "300000")
-        assert result.get_attribute("data-state") == "error"
-        message = page.locator(f'{FORM} [data-error-for="as-of"]')
-        assert message.is_visible() and day in message.inner_text()
-        assert page.locator(f"{FORM} [data-as-of]").get_attribute("aria-invalid") == "true"
+        assert result.get_attribute("data-state") in ("ok", "ineligible")
+        assert result.get_attribute("data-on") == day
+        assert result.get_attribute("data-notice-status") != "in_force"
+        frame = result.locator("[data-frame]")
+        assert frame.is_visible() and frame.inner_text()
+        assert not page.locator(f'{FORM} [data-error-for="as-of"]').is_visible()
+        assert page.locator(f"{FORM} [data-as-of]").get_attribute("aria-invalid") is None
 
 
 def test_without_a_date_the_pages_own_version_is_used(archive_page, archive_url):

@@ -64,7 +64,9 @@ def run_in_pyodide(runtime, jobs, *, snapshot: bool) -> dict:
 
 def cpython_reply(job) -> dict:
     reply = json.loads(calculate_json(json.dumps(job["spec"]), json.dumps(job["inputs"]), job["lang"], job.get("on")))
-    return {"type": "error", "error": reply["error"]} if "error" in reply else {"type": "result", "result": reply["result"]}
+    if "error" in reply:
+        return {"type": "error", "error": reply["error"], "errors": reply.get("errors") or [reply["error"]]}
+    return {"type": "result", "result": reply["result"]}
 
 
 def field_differences(a, b, path="") -> list[str]:

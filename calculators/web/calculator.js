@@ -11,7 +11,10 @@
 // reproduces the result, and the fragment never reaches a server.
 //
 // Result element `[data-result]`: data-state = idle | loading | ready | ok | ineligible | error,
-// data-amount (decimal string), data-amount-kind (exact | up_to | at_least) once computed.
+// data-amount (decimal string), data-amount-kind (exact | up_to | at_least) once computed,
+// data-stale once an input changed after the result was shown, data-notice-status and data-on
+// (the result's status, issue 12.2). List inputs (rows of cells, sitegen/calculator_form.py) are
+// sent as lists of row dicts; in the fragment a list is one parameter holding its JSON.
 // The page's <html> gets data-zc-engine = loading | ready | failed and, once ready,
 // data-zc-boot = snapshot | normal (a normal boot means the memory snapshot failed); marks
 // "zc-calc-start", "zc-calc-ready", "zc-calc-submit" (each run) and "zc-calc-result" (the first)
@@ -27,6 +30,26 @@
 
   const TEXT = {
     zh: {
+      // issue 12: rows, all errors at once, stale results, the status, the worksheet
+      fixAll: (n) => `请更正以下 ${n} 项输入：`,
+      rowAdded: (n) => `已添加第${n}行。`,
+      rowRemoved: (n, total) => `已删除第${n}行，现有 ${total} 行。`,
+      maxRows: (n) => `最多 ${n} 行。`,
+      stale: "输入已更改，以下结果不再对应当前输入。请点击“计算”更新。",
+      statusOn: (d) => `${d} 的状态：`,
+      computedOn: (d) => `计算日期：${d}`,
+      print: "打印 / 另存为 PDF",
+      worksheet: "计算单",
+      wsNotice: "通知",
+      wsVersion: "版本",
+      wsDocNumber: "发文字号",
+      wsMeasure: "措施",
+      wsInputs: "输入",
+      wsClauses: "引用的条款原文",
+      wsLink: "本计算的链接",
+      wsRow: (n) => `第${n}行`,
+      none: "（未填写）",
+      notGiven: "原文未载明",
       loading: "正在加载计算器……（首次约需几秒）",
       ready: "计算器已就绪。",
       waiting: "计算器仍在加载，加载完成后将立即计算。",
@@ -45,13 +68,33 @@
       clause: (c) => clauseLabel(c),
       fix: "请更正标出的输入项。",
       notNumber: "请输入有效的数字",
-      asOfNone: (d) => `${d} 没有有效的版本（本通知在该日尚未施行、已失效或仅为征求意见稿）。`,
+      badDate: (label) => `「${label}」请填写完整、有效的日期`,
       asOfNoMeasure: (d, v) => `${d} 有效的是第 ${v} 版，该版没有此项措施的计算器。`,
       asOfUsed: (d, v) => `按 ${d} 有效的第 ${v} 版计算。`,
       asOfUnknown: "无法读取本通知的版本信息。",
       asOfInvalid: (d) => `“${d}”不是 1900 至 2199 年间的有效日期。`,
     },
     en: {
+      // issue 12: rows, all errors at once, stale results, the status, the worksheet
+      fixAll: (n) => (n === 1 ? "Please correct this field:" : `Please correct these ${n} fields:`),
+      rowAdded: (n) => `Row ${n} added.`,
+      rowRemoved: (n, total) => `Row ${n} removed; ${total} ${total === 1 ? "row" : "rows"} left.`,
+      maxRows: (n) => `At most ${n} rows.`,
+      stale: "The inputs have changed: this result no longer matches them. Press “Calculate” to update it.",
+      statusOn: (d) => `Status on ${d}: `,
+      computedOn: (d) => `Calculated for ${d}`,
+      print: "Print / save as PDF",
+      worksheet: "Worksheet",
+      wsNotice: "Notice",
+      wsVersion: "Version",
+      wsDocNumber: "Document number",
+      wsMeasure: "Measure",
+      wsInputs: "Inputs",
+      wsClauses: "The clauses cited",
+      wsLink: "Link to this calculation",
+      wsRow: (n) => `Row ${n}`,
+      none: "(not filled in)",
+      notGiven: "not given in the source",
       loading: "Loading the calculator… (a few seconds the first time)",
       ready: "The calculator is ready.",
       waiting: "The calculator is still loading; it will calculate as soon as it is ready.",
@@ -70,7 +113,7 @@
       clause: (c) => clauseLabel(c),
       fix: "Please correct the marked field.",
       notNumber: "Please enter a valid number",
-      asOfNone: (d) => `No version of this notice was in force on ${d} (not yet in force, expired, or only a draft for comment).`,
+      badDate: (label) => `"${label}" needs a complete, valid date`,
       asOfNoMeasure: (d, v) => `Version ${v} was in force on ${d}, and it has no calculator for this measure.`,
       asOfUsed: (d, v) => `Calculated with version ${v}, in force on ${d}.`,
       asOfUnknown: "The notice's version information could not be read.",
@@ -147,7 +190,7 @@
         if (!waiter) return;
         this.pending.delete(msg.id);
         if (msg.type === "result") waiter.resolve(msg.result);
-        else waiter.reject(msg.error);
+        else waiter.reject(msg.errors ? { ...msg.error, errors: msg.errors } : msg.error); // errors: every field's
       }
     },
 
@@ -267,6 +310,28 @@
     const wake = () => engine.start();
     for (const type of ["pointerover", "focusin", "pointerdown"]) form.addEventListener(type, wake, { passive: true });
 
+    // A result on display no longer matches once an input changes: say so (the result area is
+    // a live region, so screen readers hear it too) until the next calculation.
+    const markStale = () => {
+      if (!["ok", "ineligible"].includes(result.dataset.state) || result.dataset.stale) return;
+      result.dataset.stale = "true";
+      result.prepend(el("p", { class: "zc-calc__stale" }, t.stale));
+    };
+    form.addEventListener("input", markStale);
+    form.addEventListener("change", markStale);
+    const lists = new Map(Array.from(form.querySelectorAll("[data-list]"),
+      (list) => [list.dataset.list, listRows(list, t, markStale)]));
+    let lastResult = null;
+    result.addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-field-link]");
+      if (link) { // the error summary: to the field, without touching the page's fragment
+        event.preventDefault();
+        document.getElementById(link.dataset.fieldLink)?.focus();
+      } else if (event.target.closest("[data-print]") && lastResult) {
+        printWorksheet(form, lastResult, t);
+      }
+    });
+
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       run();
@@ -275,12 +340,14 @@
     async function run() {
       performance.mark("zc-calc-submit");
       clearFieldErrors(form);
-      const inputs = readInputs(form);
-      if (inputs === null) {
+      // Every problem at once: the browser's own (an unreadable date) and the engine's.
+      const { inputs, errors: unread } = readInputs(form, t);
+      const fail = (errors) => {
         shown = true;
-        status(t.fix, "error");
-        return;
-      }
+        if (!showErrors(form, result, errors, t)) return false;
+        result.dataset.error = errors[0].code || "input";
+        return true;
+      };
       if (engine.state !== "ready" && engine.state !== "failed") {
         shown = false;
         status(t.waiting, "loading", "zc-calc__status--busy");
@@ -297,25 +364,27 @@
           } catch {
             picked = { error: "unknown" };
           }
+          // No version in force that day is not an input error: this page's version is used and
+          // the result's status says so (issue 12.2).
           const message = picked.error === "day" ? t.asOfInvalid(day)
-            : picked.error === "none" ? t.asOfNone(day)
             : picked.error === "measure" ? t.asOfNoMeasure(day, picked.version)
-              : picked.error ? t.asOfUnknown : null;
+              : picked.error && picked.error !== "none" ? t.asOfUnknown : null;
           if (message) {
-            shown = true;
-            showFieldError(form, "as-of", message);
-            status(t.fix, "error");
+            fail([...unread, { input_id: "as-of", message }]);
             result.dataset.error = "as-of";
             return;
           }
-          spec = specUrl(form, picked.version);
-          used = t.asOfUsed(day, picked.version);
+          if (!picked.error) {
+            spec = specUrl(form, picked.version);
+            used = t.asOfUsed(day, picked.version);
+          }
         }
         // The result's status (calculators/status.py) is for this day: the one asked, else today here.
         const res = await engine.calculate({ spec, measure, inputs, lang, on: day || localToday() });
+        if (unread.length && fail(unread)) return;
         shown = true;
         renderResult(result, res, t);
-        if (res.status) result.dataset.noticeStatus = res.status.notice_status; // for tests and embedders
+        lastResult = res;
         if (used) {
           result.prepend(el("p", { class: "zc-calc__as-of" }, used));
           result.dataset.version = String(res.version);
@@ -323,38 +392,73 @@
           delete result.dataset.version;
         }
         writeFragment(measure, day ? { ...inputs, "_on": day } : inputs);
+        result.append(el("p", { class: "zc-calc__actions" },
+          el("button", { type: "button", class: "zc-calc__print", "data-print": "" }, t.print)));
         if (!performance.getEntriesByName("zc-calc-result").length) performance.mark("zc-calc-result");
       } catch (error) {
         shown = true;
-        if (error && error.input_id && showFieldError(form, error.input_id, lang === "en" ? error.message_en : error.message_zh)) {
-          status(t.fix, "error");
-        } else {
+        if (!(error && error.input_id && fail(mergeErrors(unread, error.errors || [error], lang)))) {
+          forgetStatus(result);
           status(failureText(error || {}), "error", "zc-calc__status--failed");
+          result.dataset.error = (error && error.code) || "internal";
         }
-        result.dataset.error = (error && error.code) || "internal";
       } finally {
         result.removeAttribute("aria-busy");
       }
     }
 
-    return { form, measure, run };
+    return { form, measure, run, lists };
   }
 
-  // Values as typed; empty fields are left out so the engine applies the default or says "missing".
-  function readInputs(form) {
+  // Values as typed; empty fields (and empty cells) are left out so the engine applies the
+  // default or says "missing". A list is its rows, each a dict of its filled-in cells.
+  // `errors`: the fields the browser itself cannot read (an impossible date typed by hand).
+  function readInputs(form, t) {
     const inputs = {};
-    let ok = true;
+    const errors = [];
+    const unreadable = (field) => field.validity && field.validity.badInput;
     for (const field of form.elements) {
       if (!field.name || field.disabled || !("value" in field)) continue;
-      if (field.validity && field.validity.badInput) { // e.g. an impossible date typed by hand
-        showFieldError(form, field.name, TEXT[form.dataset.lang === "en" ? "en" : "zh"].notNumber);
-        ok = false;
+      if (unreadable(field)) {
+        errors.push({ input_id: field.name, message: t.badDate(labelOf(field)) });
         continue;
       }
       const value = field.value.trim();
       if (value !== "") inputs[field.name] = value;
     }
-    return ok ? inputs : null;
+    for (const list of form.querySelectorAll("[data-list]")) {
+      inputs[list.dataset.list] = rowsOf(list).map((row, index) => {
+        const cells = {};
+        for (const cell of row.querySelectorAll("input[data-column], select[data-column]")) {
+          if (unreadable(cell)) {
+            errors.push({ input_id: list.dataset.list, row: index, column: cell.dataset.column,
+              message: t.badDate(labelOf(cell)) });
+          } else if (cell.value.trim() !== "") {
+            cells[cell.dataset.column] = cell.value.trim();
+          }
+        }
+        return cells;
+      });
+    }
+    return { inputs, errors };
+  }
+
+  // The accessible name of a field: its label, or for a cell "Row 3 Workers".
+  function labelOf(field) {
+    const ids = field.getAttribute("aria-labelledby");
+    const parts = ids ? ids.split(/\s+/).map((id) => document.getElementById(id)) : Array.from(field.labels || []);
+    return parts.filter(Boolean).map((n) => n.textContent.trim()).join(" ");
+  }
+
+  // The browser's errors first; the engine's for the same field (or cell) are dropped: the value
+  // it saw there was empty. Engine errors arrive as {input_id, row?, column?, message_zh, message_en}.
+  function mergeErrors(unread, engineErrors, lang) {
+    const key = (e) => `${e.input_id}/${e.row ?? ""}/${e.column ?? ""}`;
+    const seen = new Set(unread.map(key));
+    const fromEngine = engineErrors.filter((e) => e && e.input_id && !seen.has(key(e)))
+      .map((e) => ({ ...e, message: lang === "en" ? e.message_en : e.message_zh,
+        cellMessage: lang === "en" ? e.cell_message_en : e.cell_message_zh }));
+    return [...unread, ...fromEngine];
   }
 
   function clearFieldErrors(form) {
@@ -364,20 +468,139 @@
     }
     for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
     const result = form.querySelector("[data-result]");
-    delete result.dataset.error;
-    delete result.dataset.amount;
-    delete result.dataset.amountKind;
+    for (const key of ["error", "amount", "amountKind", "stale"]) delete result.dataset[key];
   }
 
-  function showFieldError(form, inputId, message) {
-    const slot = Array.from(form.querySelectorAll("[data-error-for]")).find((s) => s.dataset.errorFor === inputId);
-    const field = inputId === "as-of" ? form.querySelector("[data-as-of]") : form.elements.namedItem(inputId);
-    if (!slot || !field) return false;
-    slot.textContent = message;
-    slot.hidden = false;
-    field.setAttribute("aria-invalid", "true");
-    field.focus();
+  // Each error at its field (a cell: its row and column), then a summary in the result area
+  // linking to each; focus goes to the first field. False when no error names a field here.
+  function showErrors(form, result, errors, t) {
+    const placed = errors.map((e) => [e, showFieldError(form, e)]).filter(([, field]) => field);
+    if (!placed.length) return false;
+    forgetStatus(result);
+    result.replaceChildren(
+      el("p", { class: "zc-calc__status" }, t.fixAll(placed.length)),
+      el("ul", { class: "zc-calc__summary" }, ...placed.map(([e, field]) => el("li", {},
+        el("a", { href: `#${field.id}`, "data-field-link": field.id }, e.cellMessage
+          ? `${field.closest("[data-row]").querySelector("legend").textContent}: ${e.cellMessage}` : e.message)))));
+    result.dataset.state = "error";
+    placed[0][1].focus();
     return true;
+  }
+
+  // The message at its slot; returns the field to focus (null if the form has no such field).
+  function showFieldError(form, error) {
+    const slots = Array.from(form.querySelectorAll("[data-error-for]")).filter((s) => s.dataset.errorFor === error.input_id);
+    const list = Array.from(form.querySelectorAll("[data-list]")).find((l) => l.dataset.list === error.input_id);
+    let slot = slots.find((s) => s.dataset.row === undefined);
+    let field = error.input_id === "as-of" ? form.querySelector("[data-as-of]") : form.elements.namedItem(error.input_id);
+    if (list) {
+      const row = Number.isInteger(error.row) ? rowsOf(list)[error.row] : null;
+      const cell = row && error.column != null
+        ? Array.from(row.querySelectorAll("[data-column]:is(input, select)")).find((c) => c.dataset.column === error.column)
+        : null;
+      if (cell) slot = cell.closest(".zc-calc__cell").querySelector("[data-error-for]");
+      field = cell || (row || list).querySelector("input, select") || list.querySelector("[data-add-row]");
+      if (cell) cell.setAttribute("aria-invalid", "true");
+    } else if (field) {
+      field.setAttribute("aria-invalid", "true");
+    }
+    if (!slot || !field) return null;
+    // at a cell, its column's words suffice: the row and the list are around it
+    const message = (slot.dataset.row !== undefined && error.cellMessage) || error.message;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+    slot.hidden = false;
+    return field;
+  }
+
+  // ---- list inputs: rows added and removed ---------------------------------------------------
+
+  function rowsOf(list) {
+    return Array.from(list.querySelector("[data-rows]").children);
+  }
+
+  // Wires a list's add/remove buttons; returns {set(rows)} to fill it from a shared link.
+  // Rows are numbered by sitegen/calculator_form.py's scheme: ids <base>-r<n>-<column>.
+  function listRows(list, t, changed) {
+    const box = list.querySelector("[data-rows]");
+    const template = list.querySelector("template[data-row-template]");
+    const add = list.querySelector("[data-add-row]");
+    const live = list.querySelector("[data-rows-live]");
+    const min = Number(list.dataset.minRows || 1);
+    const max = list.dataset.maxRows ? Number(list.dataset.maxRows) : Infinity;
+    const firstControl = (row) => row && row.querySelector("input, select");
+
+    const renumber = () => {
+      const rows = rowsOf(list);
+      rows.forEach((row, i) => numberRow(list, row, i));
+      for (const button of box.querySelectorAll("[data-remove-row]")) button.hidden = rows.length <= min;
+      add.setAttribute("aria-disabled", String(rows.length >= max)); // stays focusable: says why
+    };
+    const append = () => {
+      box.append(template.content.cloneNode(true));
+      renumber();
+      return rowsOf(list).at(-1);
+    };
+    add.addEventListener("click", () => {
+      const count = rowsOf(list).length;
+      if (count >= max) {
+        live.textContent = t.maxRows(max);
+        return;
+      }
+      firstControl(append()).focus();
+      live.textContent = t.rowAdded(count + 1);
+      changed();
+    });
+    box.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-remove-row]");
+      if (!button || rowsOf(list).length <= min) return;
+      const row = button.closest("[data-row]");
+      const index = rowsOf(list).indexOf(row);
+      row.remove();
+      renumber();
+      const rows = rowsOf(list);
+      (firstControl(rows[Math.min(index, rows.length - 1)]) || add).focus();
+      live.textContent = t.rowRemoved(index + 1, rows.length);
+      changed();
+    });
+    renumber();
+    return {
+      set(values) { // from a shared link: as many rows as given (within bounds), cells filled
+        const wanted = Math.min(Math.max(values.length, min, 1), max);
+        while (rowsOf(list).length > wanted) rowsOf(list).at(-1).remove();
+        while (rowsOf(list).length < wanted) append();
+        renumber();
+        rowsOf(list).forEach((row, i) => {
+          for (const cell of row.querySelectorAll("[data-column]:is(input, select)")) {
+            const value = values[i] && values[i][cell.dataset.column];
+            cell.value = value === undefined || value === null ? "" : String(value);
+          }
+        });
+      },
+    };
+  }
+
+  function numberRow(list, row, index) {
+    const n = index + 1;
+    const base = list.dataset.base;
+    const rid = `${base}-r${n}`;
+    const legend = row.querySelector(".zc-calc__row-legend");
+    legend.id = rid;
+    legend.textContent = list.dataset.rowLabel.replace("{n}", n);
+    for (const cell of row.querySelectorAll(".zc-calc__cell")) {
+      const cid = `${rid}-${cell.dataset.column}`;
+      const control = cell.querySelector("input, select");
+      const label = cell.querySelector("label");
+      const slot = cell.querySelector("[data-error-for]");
+      control.id = cid;
+      label.htmlFor = cid;
+      label.id = `${cid}-label`;
+      slot.id = `${cid}-error`;
+      slot.dataset.row = String(index);
+      control.setAttribute("aria-labelledby", `${rid} ${cid}-label`);
+      const help = `${base}-col-${cell.dataset.column}-help`;
+      control.setAttribute("aria-describedby", (document.getElementById(help) ? `${help} ` : "") + slot.id);
+    }
+    row.querySelector("[data-remove-row]").textContent = list.dataset.removeLabel.replace("{n}", n);
   }
 
   // ---- the result ----------------------------------------------------------------------------
@@ -391,6 +614,7 @@
       parts.push(el("p", { class: "zc-calc__amount" }, (t.amount[kind] || ""),
         el("strong", {}, groupDigits(res.amount)), ` ${unit}`));
     }
+    parts.push(...standing(res.status, t));
     if (res.eligible && res.outcomes && res.outcomes.length) {
       parts.push(el("p", { class: "zc-calc__label" }, t.outcomes));
       parts.push(el("ul", { class: "zc-calc__outcomes" },
@@ -419,8 +643,19 @@
     if (res.application && res.application.text) {
       parts.push(el("p", { class: "zc-calc__application" }, t.application, res.application.text));
     }
+    if (res.status && res.status.on) parts.push(el("p", { class: "zc-calc__on" }, t.computedOn(res.status.on)));
     box.replaceChildren(...parts);
+    forgetStatus(box);
+    for (const list of box.querySelectorAll(".zc-calc__outcomes, .zc-calc__reasons, .zc-calc__steps")) {
+      const texts = document.createTreeWalker(list, NodeFilter.SHOW_TEXT);
+      for (let node = texts.nextNode(); node; node = texts.nextNode()) node.nodeValue = shownNumbers(node.nodeValue);
+    }
     box.dataset.state = res.eligible ? "ok" : "ineligible";
+    if (res.status) {
+      box.dataset.noticeStatus = res.status.notice_status;
+      box.dataset.on = res.status.on;
+      box.dataset.claimable = String(res.status.claimable);
+    }
     if (res.eligible && res.amount !== null && res.amount !== undefined) {
       box.dataset.amount = res.amount;
       box.dataset.amountKind = res.amount_kind || "exact";
@@ -459,10 +694,174 @@
     return node;
   }
 
+  // The status attributes are replaced with the next result, or dropped with an error (kept
+  // while it is computed: tests and embedders wait for them to change).
+  function forgetStatus(box) {
+    for (const key of ["noticeStatus", "on", "claimable"]) delete box.dataset[key];
+  }
+
+  // The notice's status on the calculation day, next to the amount: its frame ("expired on … —
+  // this is what it granted while in force") prominent, then the label and each dated window.
+  function standing(st, t) {
+    if (!st) return [];
+    const parts = [];
+    if (st.frame) parts.push(el("p", { class: "zc-calc__frame", "data-frame": "" }, st.frame));
+    parts.push(el("p", { class: "zc-calc__standing", "data-notice-status": st.notice_status },
+      t.statusOn(st.on), el("strong", {}, st.label)));
+    if (st.windows && st.windows.length) {
+      parts.push(el("ul", { class: "zc-calc__windows" }, ...st.windows.map((w) =>
+        el("li", { "data-window": w.kind, "data-window-state": w.state }, w.text))));
+    }
+    return parts;
+  }
+
+  // Numbers in the engine's texts as people read them (the JSON stays exact): amounts with
+  // thousands separators ("3000.00" → "3,000.00", "100000" → "100,000", "3000 yuan" → "3,000
+  // yuan"; other four-digit whole numbers are left alone, they are often years), percentages
+  // with at most 2 decimals ("25.125%" → "≈25.13%"). Dates ("2023-01-05") and numbers already
+  // grouped are not touched.
+  function shownNumbers(text) {
+    return String(text)
+      .replace(/(?<![\d.,\-/])(\d+)\.(\d{3,})%/g, (m, whole, frac) => `≈${roundHalfUp(whole, frac, 2)}%`)
+      .replace(/(?<![\d.,\-/])(\d{4,})(\.\d+)?(?![\d\-/])(\s*(?:元|万|亿|yuan|CNY))?/g,
+        (m, whole, frac, unit) => (frac || unit || whole.length >= 5
+          ? groupDigits(whole) + (frac || "") + (unit || "") : m));
+  }
+
+  // "25" + "125" to 2 places → "25.13", on the digits (never a float).
+  function roundHalfUp(whole, frac, places) {
+    let digits = (whole + frac.slice(0, places)).split("").map(Number);
+    if (Number(frac[places]) >= 5) {
+      let i = digits.length - 1;
+      while (i >= 0 && digits[i] === 9) digits[i--] = 0;
+      if (i < 0) digits.unshift(1);
+      else digits[i] += 1;
+    }
+    digits = digits.join("");
+    return `${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places)}`;
+  }
+
+  // ---- the printable worksheet -----------------------------------------------------------------
+
+  // "Print / save as PDF": a worksheet of the result, appended to <body> and printed alone
+  // (calculator.css hides the rest of the page while html[data-zc-print] is set): the notice,
+  // its version and document number, the status on the day, the inputs with their labels, every
+  // step, the text of each clause cited, the readings, the day and the link. The clause texts come
+  // from the open data of the version calculated with (both languages: on an English page the
+  // Chinese original follows the translation), else from this page.
+  async function printWorksheet(form, res, t) {
+    document.querySelector(".zc-worksheet")?.remove();
+    const texts = await clauseTexts(res.version).catch(() => null);
+    const sheet = worksheet(form, res, t, texts);
+    document.body.append(sheet);
+    document.documentElement.dataset.zcPrint = "worksheet";
+    window.addEventListener("afterprint", () => {
+      delete document.documentElement.dataset.zcPrint;
+      sheet.remove();
+    }, { once: true });
+    window.print();
+  }
+
+  function worksheet(form, res, t, texts) {
+    const text = (node) => (node ? node.textContent.replace(/\s+/g, " ").trim() : "");
+    const measureTitle = document.getElementById(form.getAttribute("aria-labelledby"));
+    const facts = [
+      [t.wsNotice, text(document.getElementById("title"))],
+      [t.wsVersion, `v${res.version}`],
+      [t.wsDocNumber, form.dataset.docNumber || t.notGiven],
+      [t.wsMeasure, text(measureTitle && (measureTitle.lastChild || measureTitle))],
+    ].filter(([, v]) => v);
+    const sections = [
+      el("h1", {}, `${t.worksheet}: ${text(document.getElementById("title"))}`),
+      el("dl", { class: "zc-worksheet__facts" }, ...facts.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)])),
+      el("h2", {}, t.wsInputs), worksheetInputs(form, t),
+    ];
+    const shown = form.querySelector("[data-result]").cloneNode(true);
+    for (const drop of shown.querySelectorAll(".zc-calc__actions, .zc-calc__stale")) drop.remove();
+    for (const details of shown.querySelectorAll("details")) details.setAttribute("open", "");
+    shown.removeAttribute("role");
+    shown.removeAttribute("aria-live");
+    shown.className = "zc-worksheet__result";
+    sections.push(shown);
+    const cited = [...new Set([...(res.steps || []), ...(res.outcomes || [])].map((s) => s.cite).filter((c) => c != null))];
+    const lang = form.dataset.lang === "en" ? "en" : "zh";
+    const paragraphs = (c) => {
+      const both = texts && texts.get(String(c));
+      if (both) {
+        const own = String(both[lang] || both.zh || "").split("\n").filter((p) => p.trim()).map((p) => el("p", {}, p));
+        const original = lang !== "zh" && both.zh
+          ? [el("p", { lang: "zh-CN", class: "zc-worksheet__original" }, both.zh)] : [];
+        return [...own, ...original];
+      }
+      const body = document.getElementById(`c-${c}`)?.closest(".zc-clause")?.querySelector(".zc-clause__text");
+      return Array.from(body ? body.querySelectorAll("p") : [], (p) => el("p", {}, text(p)));
+    };
+    const clauses = cited.map((c) => [c, paragraphs(c)]).filter(([, ps]) => ps.length);
+    if (clauses.length) {
+      sections.push(el("h2", {}, t.wsClauses));
+      for (const [c, ps] of clauses) {
+        sections.push(el("section", { class: "zc-worksheet__clause", "data-clause": c }, el("h3", {}, t.clause(c)), ...ps));
+      }
+    }
+    sections.push(el("p", { class: "zc-worksheet__link" }, `${t.wsLink}: `, el("span", {}, location.href)));
+    return el("article", { class: "zc-worksheet", lang: document.documentElement.lang || "" }, ...sections);
+  }
+
+  // Clause id → {zh, en} text, from data/n/<id>/v<k>.json (the notice's own YAML data): the
+  // clauses of its body sections and attachments.
+  async function clauseTexts(version) {
+    const holder = document.querySelector("[data-zc-versions]");
+    if (!holder) return null;
+    const url = new URL(`v${version}.json`, new URL(holder.dataset.zcVersions, location.href));
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const found = new Map();
+    const walk = (sections) => {
+      for (const section of sections || []) {
+        for (const clause of section.clauses || []) {
+          if (clause && clause.id != null && clause.text) found.set(String(clause.id), clause.text);
+        }
+        walk(section.sections);
+      }
+    };
+    const data = await response.json();
+    walk(data.body);
+    for (const attachment of data.attachments || []) walk(attachment.body);
+    return found;
+  }
+
+  // Each input as label: value (a choice by its label); a list as a table of its rows.
+  function worksheetInputs(form, t) {
+    const rows = [];
+    const valueOf = (control) => {
+      if (control.tagName === "SELECT") return control.value ? control.selectedOptions[0].textContent : t.none;
+      return control.value.trim() || t.none;
+    };
+    for (const field of form.querySelectorAll(".zc-calc__fields > .zc-calc__field")) {
+      const list = field.matches("[data-list]") ? field : null;
+      if (list) {
+        const columns = Array.from(list.querySelector("[data-row]")?.querySelectorAll(".zc-calc__cell label") || [], (l) => l.textContent.trim());
+        const legend = list.querySelector(".zc-calc__list-legend").textContent.trim();
+        rows.push(el("div", { class: "zc-worksheet__list" }, el("p", {}, legend),
+          el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, ""), ...columns.map((c) => el("th", {}, c)))),
+            el("tbody", {}, ...rowsOf(list).map((row, i) => el("tr", {}, el("th", {}, t.wsRow(i + 1)),
+              ...Array.from(row.querySelectorAll("[data-column]:is(input, select)"), (c) => el("td", {}, valueOf(c)))))))));
+        continue;
+      }
+      const control = field.querySelector("input, select");
+      const label = field.querySelector("label");
+      if (!control || !label || (control.matches("[data-as-of]") && !control.value)) continue;
+      rows.push(el("p", {}, `${label.textContent.trim()}: `, el("strong", {}, valueOf(control))));
+    }
+    return el("div", { class: "zc-worksheet__inputs" }, ...rows);
+  }
+
   // ---- the URL fragment ------------------------------------------------------------------------
 
+  // A list input is one parameter holding its rows as JSON: origins=[{"origin":"anhui","workers":"20"}]
   function writeFragment(measure, inputs) {
-    const hash = `#calc/${encodeURIComponent(measure)}?${new URLSearchParams(inputs)}`;
+    const params = Object.entries(inputs).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
+    const hash = `#calc/${encodeURIComponent(measure)}?${new URLSearchParams(params)}`;
     if (location.hash !== hash) history.replaceState(history.state, "", hash);
   }
 
@@ -478,6 +877,16 @@
     const calc = calculators.find((c) => c.measure === measure);
     if (!calc) return null;
     for (const [name, value] of new URLSearchParams(m[2])) {
+      if (calc.lists.has(name)) {
+        let rows;
+        try {
+          rows = JSON.parse(value);
+        } catch {
+          rows = null;
+        }
+        if (Array.isArray(rows)) calc.lists.get(name).set(rows.filter((r) => r && typeof r === "object"));
+        continue;
+      }
       const field = name === "_on" ? calc.form.querySelector("[data-as-of]") : calc.form.elements.namedItem(name);
       if (field && "value" in field) field.value = value;
     }

@@ -13,6 +13,7 @@
 //                  {type: "failed", error: {code, message_zh, message_en}}   it never will
 //                  {type: "result", id, result}                  calculators.calculate's result
 //                  {type: "error", id, error: {code, input_id, message_zh, message_en}}
+//                    + errors: [every wrong input, each like error] (a form shows them all)
 // `runtime` is the manifest pyodide_bundle.py writes into calculator.js, with absolute URLs.
 // `boot` and `calculateReply` are exported so the Node parity test (tests/node/parity.mjs) runs
 // exactly this code; the message handler is only installed inside a worker.
@@ -193,7 +194,8 @@ async function warm({ calculateJson }, urls) {
 // One calculation through the Python bridge: {type: "result", result} or {type: "error", error}.
 export function calculateReply(calculateJson, spec, inputs, lang, on = null) {
   const reply = JSON.parse(calculateJson(JSON.stringify(spec), JSON.stringify(inputs), lang, on));
-  return reply.error ? { type: "error", error: reply.error } : { type: "result", result: reply.result };
+  return reply.error ? { type: "error", error: reply.error, errors: reply.errors || [reply.error] }
+    : { type: "result", result: reply.result };
 }
 
 function loadSpecs(url) {
