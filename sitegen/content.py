@@ -31,6 +31,8 @@ import calculators
 from calculators.expr import compile_expression
 
 from .model import thaw
+from .sources import ImportFailed
+from .sources import source_text as read
 from .specs import measure_spec
 from .text import notice_text
 from .yamlload import Problem, load_yaml_file
@@ -128,8 +130,6 @@ def source_text(seeds_dir: Path, name: str) -> str | None:
     path = Path(seeds_dir) / name
     if not path.is_file():
         return None
-    from .importer import ImportFailed
-    from .importer import source_text as read
     try:
         return read(path)
     except ImportFailed:

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from .schema_help import CASES_HELP, describe  # help text for editors, kept apart from the declarations
+
 # A checker yields (relative_path, message_en, message_zh).
 
 
@@ -449,8 +451,20 @@ CASE = Obj({
 
 
 def json_schema() -> dict:
-    from .schema_help import describe  # help text for editors, kept apart from the declarations
     schema = describe(NOTICE.json_schema())
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "notice.schema.json",
             "title": "Zhengce policy notice (one version)", **schema}
+
+
+def cases_schema() -> dict:
+    """The JSON Schema of cases.yaml, for editors (schema/cases.schema.json)."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "cases.schema.json",
+            "title": "Zhengce golden cases (cases.yaml)",
+            "description": "Golden cases: inputs and the result they must give — 黄金用例：输入及其必须得到的结果。",
+            "type": "array", "items": describe(CASE.json_schema(), CASES_HELP)}
+
+
+if __name__ == "__main__":  # python -m sitegen.schema > schema/cases.schema.json
+    import json
+    print(json.dumps(cases_schema(), ensure_ascii=False, indent=2))

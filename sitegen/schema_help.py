@@ -242,17 +242,3 @@ def properties(schema: dict):
             yield here, sub
             yield from walk(sub, here)
     yield from walk(schema, "")
-
-
-def cases_schema() -> dict:
-    """The JSON Schema of cases.yaml, for editors (schema/cases.schema.json)."""
-    from .schema import CASE
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "cases.schema.json",
-            "title": "Zhengce golden cases (cases.yaml)",
-            "description": "Golden cases: inputs and the result they must give — 黄金用例：输入及其必须得到的结果。",
-            "type": "array", "items": describe(CASE.json_schema(), CASES_HELP)}
-
-
-if __name__ == "__main__":  # python -m sitegen.schema_help > schema/cases.schema.json
-    import json
-    print(json.dumps(cases_schema(), ensure_ascii=False, indent=2))

@@ -27,6 +27,7 @@ import http.server
 import mimetypes
 import os
 import re
+import sys
 import threading
 import urllib.parse
 from http import HTTPStatus
@@ -181,6 +182,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that closes the connection mid-reply (a cancelled favicon, a page left early)
+        is not an error of the server: say nothing rather than print a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *,
                 handler: type[Handler] = Handler) -> http.server.ThreadingHTTPServer:
     """A server bound to (host, port); port 0 picks a free one (see `server.server_address`).
@@ -190,7 +200,7 @@ def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 8000, *,
     if not (site_dir / "index.html").is_file():
         raise FileNotFoundError(f"{site_dir}/index.html: build the site first (python build.py build)")
     bound = functools.partial(type("SiteHandler", (handler,), {"csp": csp_policy()}), directory=str(site_dir))
-    return http.server.ThreadingHTTPServer((host, port), bound)
+    return _Server((host, port), bound)
 
 
 def serve(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> None:

@@ -70,9 +70,10 @@ def test_workspace_settings_wire_the_schemas_to_the_files():
 
 
 def test_cases_schema_is_current_described_and_accepts_every_cases_file():
-    from sitegen.schema_help import cases_schema, properties
+    from sitegen.schema import cases_schema
+    from sitegen.schema_help import properties
     published = json.loads((ROOT / "schema" / "cases.schema.json").read_text(encoding="utf-8"))
-    assert published == cases_schema(), "run: python -m sitegen.schema_help > schema/cases.schema.json"
+    assert published == cases_schema(), "run: python -m sitegen.schema > schema/cases.schema.json"
     assert all(sub.get("description") for _, sub in properties(published))
     files = sorted(POLICIES.glob("*/cases.yaml"))
     assert files

@@ -213,3 +213,19 @@ def test_dot_files_are_not_served(site, server):
             assert resp.status == 404 and b"SECRET" not in body, path
     finally:
         (site / ".env").unlink()
+
+
+def test_a_client_that_hangs_up_leaves_no_traceback(site, capsys):
+    """A browser cancelling a request (a favicon, a page left early) breaks the pipe mid-reply:
+    the preview server says nothing, while a real fault is still reported."""
+    srv = serve.make_server(site, port=0)
+    try:
+        for exc, shown in ((BrokenPipeError(32, "Broken pipe"), False), (ConnectionResetError(), False),
+                           (ValueError("a real fault"), True)):
+            try:
+                raise exc
+            except Exception:
+                srv.handle_error(None, ("127.0.0.1", 1))
+            assert ("Traceback" in capsys.readouterr().err) is shown, exc
+    finally:
+        srv.server_close()
