@@ -318,7 +318,7 @@ MEASURE = Obj({
     "id": Id(),
     "title": Text(),
     "beneficiary": Enum("enterprise", "worker", "agency", "individual"),
-    "calculator": Bool(),
+    "calculator": _opt(Bool()),
     "reason": _opt(Text(nullable=True)),
     "currency": _opt(Str(nullable=True)),
     "rounding": _opt(Obj({"places": Int(minimum=0), "mode": Enum("half_up", "down", "half_even")})),
@@ -410,8 +410,8 @@ NOTICE = Obj({
     "issuers": List(Text(), description="发文机关"),
     "addressees": List(Text(), description="主送机关"),
     "region": Obj({"code": Str(pattern=r"\d{6}", nullable=True), "name": Text()}),
-    "dates": Obj({k: _opt(Date(nullable=True)) for k in
-                  ("written", "published", "printed", "valid_from", "valid_to")}),
+    "dates": _opt(Obj({k: _opt(Date(nullable=True)) for k in
+                  ("written", "published", "printed", "valid_from", "valid_to")})),
     "provenance": Obj({"source": Str(), "sha256": Str(pattern=r"[0-9a-f]{64}"),
                        "note": _opt(Text(nullable=True))}),
     "print_order": _opt(List(Enum(*PRINT_ELEMENTS))),

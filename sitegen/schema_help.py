@@ -99,7 +99,7 @@ HELP = {
     "measures[].id": ("Measure id, following the notice's numbering (\"3\", \"1-2\").", "措施 id，沿用通知的编号（如 \"3\"、\"1-2\"）。"),
     "measures[].title": ("The measure's name, e.g. 包车返岗补贴.", "措施名称，如“包车返岗补贴”。"),
     "measures[].beneficiary": ("Who receives it: enterprise, worker, agency or individual.", "受益对象：企业、员工、机构或个人。"),
-    "measures[].calculator": ("true when the amount can be computed; false with a reason.", "可计算时为 true；否则为 false 并说明原因。"),
+    "measures[].calculator": ("true when the amount can be computed; false with a reason. May be left out: it is true when the measure has rules or outcomes, else false.", "可计算时为 true；否则为 false 并说明原因。可省略：措施有 rules 或 outcomes 时为 true，否则为 false。"),
     "measures[].reason": ("Why there is no calculator (required when calculator is false).", "不设计算器的原因（calculator 为 false 时必填）。"),
     "measures[].currency": ("Currency of the amount; CNY unless stated.", "金额币种，默认 CNY。"),
     "measures[].rounding": ("Rounding of the final amount; default 2 places, half up.", "最终金额的舍入，默认保留 2 位、四舍五入。"),

@@ -1,0 +1,157 @@
+"""`build.py fmt`: rewrite the YAML under policies/ in one canonical style, keeping comments.
+
+A round trip through ruamel.yaml keeps every comment and every scalar as written (a quoted '1'
+stays text, 0.50 stays 0.50). On top of that, a version file loses the fields at their defaults
+(`sitegen.defaults.strip_defaults`, the exact inverse of what the loader fills in) and has its keys
+in the schema's order. The style: block mappings and sequences, 2-space indent with a list's dash
+at its key's indent, long strings never folded, multi-line text as a literal block, quotes only
+where YAML needs them, each bilingual pair as `zh:` then `en:`.
+
+Formatting never changes content: the loader reads a formatted file to the same data, so the
+archive's digests stay the same (tests/test_fmt.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.emitter import Emitter
+from ruamel.yaml.error import YAMLError
+
+from . import schema
+from .defaults import strip_defaults
+from .yamlload import Problem, decode_utf8
+
+VERSION_FILE = re.compile(r"v[1-9][0-9]*\.yaml")
+
+
+class _Emitter(Emitter):
+    """Text with an apostrophe goes in double quotes ("'local'"), never doubled single quotes."""
+
+    def choose_scalar_style(self):
+        style = super().choose_scalar_style()
+        if style == "'" and "'" in self.event.value and self.analysis.allow_double_quoted:
+            return '"'
+        return style
+
+
+def _null(representer, _):
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Emitter = _Emitter
+    yaml.representer.add_representer(type(None), _null)   # `null`, never an empty value
+    yaml.indent(mapping=2, sequence=2, offset=0)
+    yaml.width = 1 << 30               # never fold a long line
+    yaml.preserve_quotes = False       # quotes only where needed
+    yaml.allow_unicode = True
+    yaml.explicit_start = False
+    return yaml
+
+
+def format_text(text: str, *, version_file: bool) -> str:
+    """The canonical form of one YAML file's text (raises ruamel's YAMLError on bad YAML)."""
+    yaml = _yaml()
+    data = yaml.load(text)
+    if data is None:
+        return text
+    if version_file and isinstance(data, dict):
+        strip_defaults(data)
+        _order(data, schema.NOTICE)
+    _block(data)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _order(value, field) -> None:
+    """Put the keys of every mapping the schema declares in the schema's order (comments move along)."""
+    if isinstance(field, schema.Either):
+        for option in field.options:
+            _order(value, option)
+        return
+    if isinstance(field, schema.OneOf):
+        for option in field.by_key.values():
+            _order(value, option)
+        return
+    if isinstance(field, schema.List) and isinstance(value, list):
+        for item in value:
+            _order(item, field.item)
+        return
+    if isinstance(field, schema.Text) and isinstance(value, CommentedMap):
+        _reorder(value, ("zh", "en"))
+        return
+    if isinstance(field, schema.Obj) and isinstance(value, CommentedMap):
+        _reorder(value, tuple(field.fields))
+        for key, sub in field.fields.items():
+            if key in value:
+                _order(value[key], sub)
+
+
+def _reorder(mapping: CommentedMap, order: tuple) -> None:
+    keys = list(mapping)
+    wanted = [k for k in order if k in mapping] + [k for k in keys if k not in order]
+    if keys != wanted:
+        for key in wanted:
+            mapping.move_to_end(key)
+
+
+def _block(value) -> None:
+    """A bilingual pair is always two lines (`zh:` then `en:`), as is everything around one; a
+    one-line row the author wrote in flow style without any pair inside (`{interns: 4, stayed:
+    true}`, `[attachments, cc]`) stays as written."""
+    if not isinstance(value, (CommentedMap, CommentedSeq)):
+        return
+    if value.fa.flow_style() and not _has_pair(value):
+        return
+    value.fa.set_block_style()
+    for item in (value.values() if isinstance(value, CommentedMap) else value):
+        _block(item)
+
+
+def _has_pair(value) -> bool:
+    if isinstance(value, dict):
+        return set(value) == {"zh", "en"} or any(_has_pair(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_pair(v) for v in value)
+    return False
+
+
+def yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in Path(root).rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def run(paths: list[Path], *, check: bool, display=str) -> tuple[list[Path], list[Problem]]:
+    """Format (or with `check`, only inspect) `paths`: the files that changed or would change, and
+    the files that could not be read as YAML."""
+    changed, problems = [], []
+    for path in paths:
+        name = display(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(name, None, "", f"cannot be read: {exc.strerror}", f"无法读取：{exc.strerror}"))
+            continue
+        text, problem = decode_utf8(raw, name)
+        if problem:
+            problems.append(problem)
+            continue
+        try:
+            formatted = format_text(text, version_file=bool(VERSION_FILE.fullmatch(path.name)))
+        except YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problems.append(Problem(name, mark.line + 1 if mark else None, "",
+                                    f"not formatted, the YAML does not parse: {getattr(exc, 'problem', None) or exc}",
+                                    f"未格式化：YAML 无法解析：{getattr(exc, 'problem', None) or exc}"))
+            continue
+        if formatted != text:
+            changed.append(path)
+            if not check:
+                path.write_text(formatted, encoding="utf-8")
+    return changed, problems

@@ -1,0 +1,162 @@
+"""`build.py fmt`: canonical YAML that keeps comments and never changes a notice's content.
+
+The archive's digests are the proof: every published version hashes to the digests recorded in
+archive/manifest.json before formatting and after, and formatting twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitegen import archive, fmt
+from sitegen.defaults import apply_defaults, strip_defaults
+from sitegen.model import thaw
+from sitegen.readers import load_policies
+from sitegen.yamlload import load_yaml_file
+
+ROOT = Path(__file__).resolve().parents[1]
+POLICIES = ROOT / "policies"
+VERSIONS = sorted(POLICIES.glob("*/v*.yaml"))
+
+
+def _json(data) -> str:
+    return json.dumps(thaw(data), ensure_ascii=False, sort_keys=True)
+
+
+def _digests(corpus) -> dict:
+    return {(n.id, v.version): (archive.content_digest(v), archive.source_digest(v), archive.errata_digest(v.errata))
+            for n in corpus.notices for v in n.versions}
+
+
+@pytest.fixture(scope="module")
+def formatted(tmp_path_factory) -> Path:
+    """A copy of policies/ after `fmt` (twice: the second run must find nothing to do)."""
+    root = tmp_path_factory.mktemp("fmt") / "policies"
+    shutil.copytree(POLICIES, root)
+    fmt.run(fmt.yaml_files(root), check=False)
+    changed, problems = fmt.run(fmt.yaml_files(root), check=False)
+    assert (changed, problems) == ([], []), "fmt is not idempotent"
+    return root
+
+
+def test_policies_are_formatted():
+    """The CI check: every file under policies/ is already in canonical form (`build.py fmt --check`)."""
+    changed, problems = fmt.run(fmt.yaml_files(POLICIES), check=True)
+    assert problems == []
+    assert [str(p.relative_to(ROOT)) for p in changed] == [], "run: python build.py fmt"
+
+
+@pytest.mark.parametrize("path", VERSIONS, ids=lambda p: p.parent.name)
+def test_defaults_round_trip(path):
+    """The loader fills in exactly what fmt leaves out, and the published files spell out nothing else."""
+    raw = load_yaml_file(path)[0].data
+    full = apply_defaults(copy.deepcopy(raw))
+    stripped = copy.deepcopy(full)
+    strip_defaults(stripped)
+    assert _json(apply_defaults(copy.deepcopy(stripped))) == _json(full)
+    assert _json(apply_defaults(copy.deepcopy(full))) == _json(full)
+
+
+def _spelled_out(root: Path) -> Path:
+    """A copy of `root` with every default written out, as the machine-dumped files had them."""
+    from ruamel.yaml import YAML
+    out = root.parent / "spelled"
+    shutil.copytree(root, out)
+    for path in out.glob("*/v*.yaml"):
+        yaml = YAML(typ="rt")
+        data = yaml.load(path.read_text(encoding="utf-8"))
+        apply_defaults(data)
+        with path.open("w", encoding="utf-8") as stream:
+            yaml.dump(data, stream)
+    return out
+
+
+def test_fmt_changes_no_recorded_digest(formatted):
+    """Content, source and errata digests of every published version: identical for the files as
+    they are, after fmt and with every default spelled out; the archive check (what `build` runs)
+    finds exactly the same, and every source digest is the one archive/manifest.json records."""
+    before = _digests(load_policies(POLICIES, run_cases=False))
+    after = _digests(load_policies(formatted, run_cases=False))
+    spelled = _digests(load_policies(_spelled_out(formatted), run_cases=False))
+    assert after == before == spelled
+    manifest = archive.load_manifest(ROOT / "archive" / "manifest.json")
+    recorded = archive.authorised(manifest)
+    assert recorded, "no published version to compare with"
+    for key, entry in recorded.items():
+        assert after[key][1] == entry["source_sha256"], key
+    flagged = lambda root: [p.file.split("/")[-2] for p in archive.check_content(load_policies(root, run_cases=False), manifest)]
+    assert flagged(formatted) == flagged(POLICIES)
+
+
+def test_formatted_files_leave_defaults_out_and_keep_comments(formatted):
+    text = (formatted / "shengsi-2024" / "v1.yaml").read_text(encoding="utf-8")
+    original = (POLICIES / "shengsi-2024" / "v1.yaml").read_text(encoding="utf-8")
+    comments = [line.strip() for line in original.splitlines() if line.strip().startswith("#")]
+    assert comments and all(c in text for c in comments)
+    for default in ("currency: CNY", "calculator: true", "published: null", "signed_date: null"):
+        assert default not in text
+    assert "places: 2" not in text and "&" not in text.replace("&amp;", "")
+
+
+def test_fmt_keeps_comments_orders_keys_and_strips_defaults(tmp_path):
+    path = tmp_path / "v1.yaml"
+    path.write_text(
+        "# head comment\n"
+        "title: {en: T, zh: 标题}   # the title\n"
+        "id: demo\n"
+        "body:\n"
+        "  - id: s1\n"
+        "    clauses:\n"
+        "      - id: c1\n"
+        "        text: {zh: 条, en: Clause}\n"
+        "        measures:\n"
+        "          - id: m1\n"
+        "            calculator: true\n"
+        "            currency: CNY\n"
+        "            amount: amount\n"
+        "            rules:\n"
+        "              - {let: amount, expr: '100', cite: c1, text: {zh: 一百, en: hundred}}\n"
+        "              - {let: other, expr: '1', cite: c2, text: {zh: 一, en: one}}\n"
+        "            rounding: {places: 2, mode: half_up}\n",
+        encoding="utf-8")
+    changed, problems = fmt.run([path], check=True)
+    assert changed == [path] and problems == []
+    assert fmt.run([path], check=False)[0] == [path]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# head comment\nid: demo\ntitle:\n  zh: 标题\n  en: T  # the title\n") or \
+        text.startswith("# head comment\nid: demo\ntitle:  # the title\n") or "# the title" in text
+    assert text.index("id: demo") < text.index("title:")
+    assert "currency" not in text and "calculator" not in text and "rounding" not in text
+    assert "cite: c1" not in text and "cite: c2" in text  # only the enclosing clause is a default
+    data = load_yaml_file(path)[0].data
+    assert apply_defaults(data)["body"][0]["clauses"][0]["measures"][0]["rules"][0]["cite"] == "c1"
+
+
+def test_apostrophes_and_nulls_are_written_plainly(tmp_path):
+    path = tmp_path / "cases.yaml"
+    path.write_text("- a: \"'local'\"\n  b: \n  c: '2024-01-05'\n", encoding="utf-8")
+    fmt.run([path], check=False)
+    assert path.read_text(encoding="utf-8") == "- a: \"'local'\"\n  b: null\n  c: '2024-01-05'\n"
+
+
+def test_cli_check_exits_1_listing_files(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "ok.yaml").write_text("a: 1\n", encoding="utf-8")
+    (folder / "bad.yaml").write_text("a:    1\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "fmt", "--check",
+                          str(folder / "ok.yaml"), str(folder / "bad.yaml")], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "bad.yaml" in run.stderr and "ok.yaml" not in run.stderr and "规范格式" in run.stderr
+    assert (folder / "bad.yaml").read_text(encoding="utf-8") == "a:    1\n"
+    broken = folder / "broken.yaml"
+    broken.write_text("a: [1\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "fmt", str(broken)], capture_output=True, text=True)
+    assert run.returncode == 1 and "broken.yaml" in run.stderr and "Traceback" not in run.stderr
