@@ -5,7 +5,7 @@ stays text, 0.50 stays 0.50). On top of that, a version file loses the fields at
 (`sitegen.defaults.strip_defaults`, the exact inverse of what the loader fills in) and has its keys
 in the schema's order. The style: block mappings and sequences, 2-space indent with a list's dash
 at its key's indent, long strings never folded, multi-line text as a literal block, quotes only
-where YAML needs them, each bilingual pair as `zh:` then `en:`.
+where YAML needs them, each bilingual pair on one line as `{zh: …, en: …}`.
 
 Formatting never changes content: the loader reads a formatted file to the same data, so the
 archive's digests stay the same (tests/test_fmt.py).
@@ -103,10 +103,16 @@ def _reorder(mapping: CommentedMap, order: tuple) -> None:
 
 
 def _block(value) -> None:
-    """A bilingual pair is always two lines (`zh:` then `en:`), as is everything around one; a
-    one-line row the author wrote in flow style without any pair inside (`{interns: 4, stayed:
-    true}`, `[attachments, cc]`) stays as written."""
+    """Block style for structure; a bilingual pair on one line, `{zh: …, en: …}` (unless a side
+    runs over several lines: then `zh: |-` blocks); a one-line row the author wrote in flow style
+    (`{interns: 4, stayed: true}`, `[attachments, cc]`) stays as written."""
     if not isinstance(value, (CommentedMap, CommentedSeq)):
+        return
+    if _is_pair(value):
+        if any("\n" in str(v) for v in value.values()):
+            value.fa.set_block_style()
+        else:
+            value.fa.set_flow_style()
         return
     if value.fa.flow_style() and not _has_pair(value):
         return
@@ -115,9 +121,13 @@ def _block(value) -> None:
         _block(item)
 
 
+def _is_pair(value) -> bool:
+    return isinstance(value, dict) and set(value) == {"zh", "en"} and all(isinstance(v, str) for v in value.values())
+
+
 def _has_pair(value) -> bool:
     if isinstance(value, dict):
-        return set(value) == {"zh", "en"} or any(_has_pair(v) for v in value.values())
+        return _is_pair(value) or any(_has_pair(v) for v in value.values())
     if isinstance(value, list):
         return any(_has_pair(v) for v in value)
     return False
