@@ -33,7 +33,13 @@ def computable(measure: dict) -> bool:
     return bool(measure.get("rules") or measure.get("outcomes"))
 
 
-def measure_defaults(measure: dict, clause_id) -> dict:
+def notice_rounding(data: dict) -> dict:
+    """The rounding of every measure with an amount that states none: the notice's, else 2 places half up."""
+    own = data.get("rounding")
+    return own if isinstance(own, dict) else ROUNDING
+
+
+def measure_defaults(measure: dict, rounding: dict = ROUNDING) -> dict:
     """The measure's defaulted fields and their values, given what the measure says itself."""
     out = {"calculator": bool(measure.get("rules") or measure.get("outcomes"))}
     if computable(measure):
@@ -41,7 +47,7 @@ def measure_defaults(measure: dict, clause_id) -> dict:
         out["amount_kind"] = None
     if measure.get("amount") is not None:
         out["currency"] = CURRENCY
-        out["rounding"] = ROUNDING
+        out["rounding"] = rounding
     return out
 
 
@@ -55,7 +61,7 @@ def apply_defaults(data: dict) -> dict:
         _fill(dates, {k: None for k in _DATES}, _DATES)
     _fill(data, {"signed_date": None}, tuple(schema.NOTICE.fields))
     for clause, measure in _measures(data):
-        _fill(measure, measure_defaults(measure, clause.get("id")), tuple(schema.MEASURE.fields))
+        _fill(measure, measure_defaults(measure, notice_rounding(data)), tuple(schema.MEASURE.fields))
         for key in _WINDOWED:
             if isinstance(measure.get(key), dict):
                 _fill(measure[key], {k: None for k in _WINDOW}, _WINDOW + ("text",))
@@ -70,10 +76,14 @@ def _fill(obj: dict, defaults: dict, order: tuple) -> None:
     if not missing:
         return
     # Keep the schema's key order, so specs and exports read the same as a file that spells them out.
-    merged = {**obj, **{k: (dict(v) if isinstance(v, dict) else v) for k, v in missing.items()}}
+    merged = {**obj, **{k: _copy(v) for k, v in missing.items()}}
     ordered = [k for k in order if k in merged] + [k for k in merged if k not in order]
     obj.clear()
     obj.update((k, merged[k]) for k in ordered)
+
+
+def _copy(value):
+    return {k: _copy(v) for k, v in value.items()} if isinstance(value, dict) else value
 
 
 def _insert(obj: dict, key, value, *, before: str) -> None:
@@ -112,7 +122,7 @@ def strip_defaults(data) -> int:
                 removed += _drop(measure[key], {k: None for k in _WINDOW})
         # The defaults depend on `amount` and on the rules, which stay; `calculator` goes last
         # so that the others are judged with the measure's own value.
-        defaults = measure_defaults(measure, clause.get("id"))
+        defaults = measure_defaults(measure, notice_rounding(data))
         given = {k: v for k, v in defaults.items() if k != "calculator"}
         removed += _drop(measure, given)
         if "calculator" in measure and _same(measure["calculator"], defaults["calculator"]):

@@ -311,6 +311,8 @@ INPUT = _input(
     columns=_opt(List(COLUMN, description="list: the columns of each row")),
 )
 
+ROUNDING = Obj({"places": Int(minimum=0), "mode": Enum("half_up", "down", "half_even")})
+
 READING = Obj({"quote": Str(), "quote_en": _opt(Str(nullable=True, description="the quoted words in English (a gloss)")),
                "text": Text()})
 
@@ -321,7 +323,7 @@ MEASURE = Obj({
     "calculator": _opt(Bool()),
     "reason": _opt(Text(nullable=True)),
     "currency": _opt(Str(nullable=True)),
-    "rounding": _opt(Obj({"places": Int(minimum=0), "mode": Enum("half_up", "down", "half_even")})),
+    "rounding": _opt(ROUNDING),
     "amount_kind": _opt(Enum("exact", "up_to", "at_least", nullable=True)),
     "amount_kind_at_cap": _opt(Enum("exact", "up_to", "at_least", nullable=True,
                                     description="the kind once the last cap on the amount is reached")),
@@ -414,6 +416,7 @@ NOTICE = Obj({
                   ("written", "published", "printed", "valid_from", "valid_to")})),
     "provenance": Obj({"source": Str(), "sha256": Str(pattern=r"[0-9a-f]{64}"),
                        "note": _opt(Text(nullable=True))}),
+    "rounding": _opt(Obj(ROUNDING.fields)),   # of every measure with an amount that states none
     "print_order": _opt(List(Enum(*PRINT_ELEMENTS))),
     "preamble": _opt(List(Text())),
     "body": List(SECTION),

@@ -160,3 +160,22 @@ def test_cli_check_exits_1_listing_files(tmp_path):
     broken.write_text("a: [1\n", encoding="utf-8")
     run = subprocess.run([sys.executable, str(ROOT / "build.py"), "fmt", str(broken)], capture_output=True, text=True)
     assert run.returncode == 1 and "broken.yaml" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_notice_rounding_is_the_default_of_its_measures(tmp_path):
+    data = {"rounding": {"places": 0, "mode": "down"},
+            "body": [{"id": "s", "clauses": [{"id": "c", "measures": [
+                {"id": "a", "amount": "x", "rules": [{"let": "x", "expr": "1"}]},
+                {"id": "b", "amount": "x", "rounding": {"places": 2, "mode": "half_up"},
+                 "rules": [{"let": "x", "expr": "1", "cite": "c"}]}]}]}]}
+    full = apply_defaults(copy.deepcopy(data))
+    a, b = full["body"][0]["clauses"][0]["measures"]
+    assert a["rounding"] == {"places": 0, "mode": "down"} and a["currency"] == "CNY" and a["calculator"] is True
+    assert b["rounding"] == {"places": 2, "mode": "half_up"}  # its own, not the notice's
+    assert a["rules"][0]["cite"] == "c"
+    stripped = copy.deepcopy(full)
+    strip_defaults(stripped)
+    sa, sb = stripped["body"][0]["clauses"][0]["measures"]
+    assert "rounding" not in sa and sb["rounding"] == {"places": 2, "mode": "half_up"}
+    assert "cite" not in sb["rules"][0] and "calculator" not in sa
+    assert _json(apply_defaults(stripped)) == _json(full)
