@@ -5,7 +5,7 @@ stays text, 0.50 stays 0.50). On top of that, a version file loses the fields at
 (`sitegen.defaults.strip_defaults`, the exact inverse of what the loader fills in) and has its keys
 in the schema's order. The style: block mappings and sequences, 2-space indent with a list's dash
 at its key's indent, long strings never folded, multi-line text as a literal block, quotes only
-where YAML needs them, each bilingual pair on one line as `{zh: …, en: …}`.
+where YAML needs them, a short bilingual pair on one line as `{zh: …, en: …}`, a long one as two lines.
 
 Formatting never changes content: the loader reads a formatted file to the same data, so the
 archive's digests stay the same (tests/test_fmt.py).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from unicodedata import east_asian_width
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -27,6 +28,7 @@ from .defaults import strip_defaults
 from .yamlload import Problem, decode_utf8
 
 VERSION_FILE = re.compile(r"v[1-9][0-9]*\.yaml")
+PAIR_WIDTH = 140   # a bilingual pair this wide or narrower goes on one line, a wider one on two
 
 
 class _Emitter(Emitter):
@@ -103,22 +105,28 @@ def _reorder(mapping: CommentedMap, order: tuple) -> None:
 
 
 def _block(value) -> None:
-    """Block style for structure; a bilingual pair on one line, `{zh: …, en: …}` (unless a side
-    runs over several lines: then `zh: |-` blocks); a one-line row the author wrote in flow style
+    """Block style for structure; a bilingual pair on one line, `{zh: …, en: …}`, when its two texts
+    together take at most PAIR_WIDTH columns, else as two lines `zh: …` / `en: …` (the way
+    prettier and black decide: fits on a line or not); a one-line row the author wrote in flow style
     (`{interns: 4, stayed: true}`, `[attachments, cc]`) stays as written."""
     if not isinstance(value, (CommentedMap, CommentedSeq)):
         return
     if _is_pair(value):
-        if any("\n" in str(v) for v in value.values()):
-            value.fa.set_block_style()
-        else:
+        if sum(map(_width, value.values())) <= PAIR_WIDTH and not any("\n" in v for v in value.values()):
             value.fa.set_flow_style()
+        else:
+            value.fa.set_block_style()
         return
     if value.fa.flow_style() and not _has_pair(value):
         return
     value.fa.set_block_style()
     for item in (value.values() if isinstance(value, CommentedMap) else value):
         _block(item)
+
+
+def _width(text: str) -> int:
+    """Display columns: a CJK character takes two."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _is_pair(value) -> bool:

@@ -179,3 +179,12 @@ def test_notice_rounding_is_the_default_of_its_measures(tmp_path):
     assert "rounding" not in sa and sb["rounding"] == {"places": 2, "mode": "half_up"}
     assert "cite" not in sb["rules"][0] and "calculator" not in sa
     assert _json(apply_defaults(stripped)) == _json(full)
+
+
+def test_a_short_pair_takes_one_line_a_long_one_two(tmp_path):
+    path = tmp_path / "glossary.yaml"
+    long_en = "word " * 40
+    path.write_text(f"- short:\n    zh: 短\n    en: short\n- long: {{zh: 长, en: {long_en.strip()}}}\n", encoding="utf-8")
+    fmt.run([path], check=False)
+    assert path.read_text(encoding="utf-8") == (
+        f"- short: {{zh: 短, en: short}}\n- long:\n    zh: 长\n    en: {long_en.strip()}\n")
