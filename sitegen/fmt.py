@@ -20,12 +20,17 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.compat import ordereddict
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+import yaml as pyyaml
 
 from . import schema
-from .defaults import strip_defaults
-from .yamlload import Problem, decode_utf8
+from .defaults import apply_defaults, strip_defaults
+from .model import thaw
+from .yamlload import Problem, decode_utf8, load_yaml
 
 VERSION_FILE = re.compile(r"v[1-9][0-9]*\.yaml")
 PAIR_WIDTH = 140   # a bilingual pair this wide or narrower goes on one line, a wider one on two
@@ -45,10 +50,23 @@ def _null(representer, _):
     return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
 
+_RESOLVER = pyyaml.resolver.Resolver()
+
+
+def _str(representer, data):
+    """Text that our loader (YAML 1.1, like PyYAML) would read as something else when unquoted —
+    `yes`, `on`, `1:20` — is quoted, although ruamel.yaml (YAML 1.2) would leave it plain."""
+    node = RoundTripRepresenter.represent_str(representer, data)
+    if node.style is None and _RESOLVER.resolve(pyyaml.ScalarNode, data, (True, False)) != "tag:yaml.org,2002:str":
+        node.style = "'"
+    return node
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Emitter = _Emitter
     yaml.representer.add_representer(type(None), _null)   # `null`, never an empty value
+    yaml.representer.add_representer(str, _str)
     yaml.indent(mapping=2, sequence=2, offset=0)
     yaml.width = 1 << 30               # never fold a long line
     yaml.preserve_quotes = False       # quotes only where needed
@@ -60,9 +78,12 @@ def _yaml() -> YAML:
 def format_text(text: str, *, version_file: bool) -> str:
     """The canonical form of one YAML file's text (raises ruamel's YAMLError on bad YAML)."""
     yaml = _yaml()
+    yaml.preserve_quotes = True    # to know which text was quoted; _plain() then forgets the quotes
     data = yaml.load(text)
+    yaml.preserve_quotes = False
     if data is None:
         return text
+    data = _plain(data)
     if version_file and isinstance(data, dict):
         strip_defaults(data)
         _order(data, schema.NOTICE)
@@ -70,6 +91,25 @@ def format_text(text: str, *, version_file: bool) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _plain(value):
+    """Quoted text as plain `str` (the representer quotes it again only where needed), and an
+    unquoted `yes`/`no`/`on`/`off` as the true/false our loader (YAML 1.1) reads, not ruamel's text."""
+    # Assigned past ruamel's own __setitem__, which would keep the old value's quoting.
+    if isinstance(value, CommentedMap):
+        for key in list(value):
+            ordereddict.__setitem__(value, key, _plain(value[key]))
+        return value
+    if isinstance(value, CommentedSeq):
+        for i, item in enumerate(value):
+            list.__setitem__(value, i, _plain(item))
+        return value
+    if isinstance(value, (SingleQuotedScalarString, DoubleQuotedScalarString)):
+        return str(value)
+    if type(value) is str and _RESOLVER.resolve(pyyaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:bool":
+        return value.lower() in ("yes", "true", "on")
+    return value
 
 
 def _order(value, field) -> None:
@@ -141,6 +181,17 @@ def _has_pair(value) -> bool:
     return False
 
 
+def _content(text: str, name: str, version_file: bool):
+    """What the loader reads from `text` (defaults applied to a version file), as JSON-ready data."""
+    loaded, problems = load_yaml(text, name)
+    if problems or loaded is None:
+        return None, problems
+    data = loaded.data
+    if version_file and isinstance(data, dict):
+        apply_defaults(data)
+    return thaw(data), []
+
+
 def yaml_files(root: Path) -> list[Path]:
     return sorted(p for p in Path(root).rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
@@ -160,13 +211,23 @@ def run(paths: list[Path], *, check: bool, display=str) -> tuple[list[Path], lis
         if problem:
             problems.append(problem)
             continue
+        version_file = bool(VERSION_FILE.fullmatch(path.name))
+        before, errors = _content(text, name, version_file)
+        if errors:  # anchors, duplicate keys, bad YAML: validate explains; fmt leaves the file alone
+            problems += errors
+            continue
         try:
-            formatted = format_text(text, version_file=bool(VERSION_FILE.fullmatch(path.name)))
+            formatted = format_text(text, version_file=version_file)
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Problem(name, mark.line + 1 if mark else None, "",
                                     f"not formatted, the YAML does not parse: {getattr(exc, 'problem', None) or exc}",
                                     f"未格式化：YAML 无法解析：{getattr(exc, 'problem', None) or exc}"))
+            continue
+        if formatted != text and _content(formatted, name, version_file)[0] != before:
+            problems.append(Problem(name, None, "", "not formatted: the canonical form would read differently "
+                                    "(please report this as a bug of fmt)",
+                                    "未格式化：规范格式读出的内容会不同（请作为 fmt 的缺陷报告）"))
             continue
         if formatted != text:
             changed.append(path)

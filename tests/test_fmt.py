@@ -188,3 +188,20 @@ def test_a_short_pair_takes_one_line_a_long_one_two(tmp_path):
     fmt.run([path], check=False)
     assert path.read_text(encoding="utf-8") == (
         f"- short: {{zh: 短, en: short}}\n- long:\n    zh: 长\n    en: {long_en.strip()}\n")
+
+
+def test_text_our_loader_reads_otherwise_stays_quoted_and_content_is_never_changed(tmp_path, monkeypatch):
+    path = tmp_path / "cases.yaml"
+    path.write_text("a: ['yes', 'on', '1:20', \"0.50\", plain]\nb: [yes, 0.50]\n", encoding="utf-8")
+    assert fmt.run([path], check=False) == ([path], [])
+    assert path.read_text(encoding="utf-8") == "a: ['yes', 'on', '1:20', '0.50', plain]\nb: [true, 0.50]\n"
+    odd = tmp_path / "odd.yaml"
+    odd.write_text("a:   1\n", encoding="utf-8")
+    monkeypatch.setattr(fmt, "format_text", lambda text, version_file: "a: '1'\n")  # a formatter bug
+    changed, problems = fmt.run([odd], check=False)
+    assert changed == [] and "would read differently" in str(problems[0])
+    assert odd.read_text(encoding="utf-8") == "a:   1\n"
+    anchored = tmp_path / "v1.yaml"
+    anchored.write_text("a: &x 1\nb: *x\n", encoding="utf-8")
+    changed, problems = fmt.run([anchored], check=False)
+    assert changed == [] and "anchors" in str(problems[0])
