@@ -3,7 +3,7 @@
 A round trip through ruamel.yaml keeps every comment and every scalar as written (a quoted '1'
 stays text, 0.50 stays 0.50). On top of that, a version file loses the fields at their defaults
 (`sitegen.defaults.strip_defaults`, the exact inverse of what the loader fills in) and has its keys
-in the schema's order. The style: block mappings and sequences, 2-space indent with a list's dash
+in the schema's order (a golden case's keys too). The style: block mappings and sequences, 2-space indent with a list's dash
 at its key's indent, long strings never folded, multi-line text as a literal block, quotes only
 where YAML needs them, a short bilingual pair on one line as `{zh: …, en: …}`, a long one as two lines.
 
@@ -75,7 +75,7 @@ def _yaml() -> YAML:
     return yaml
 
 
-def format_text(text: str, *, version_file: bool) -> str:
+def format_text(text: str, *, version_file: bool, cases_file: bool = False) -> str:
     """The canonical form of one YAML file's text (raises ruamel's YAMLError on bad YAML)."""
     yaml = _yaml()
     yaml.preserve_quotes = True    # to know which text was quoted; _plain() then forgets the quotes
@@ -87,6 +87,8 @@ def format_text(text: str, *, version_file: bool) -> str:
     if version_file and isinstance(data, dict):
         strip_defaults(data)
         _order(data, schema.NOTICE)
+    if cases_file:
+        _order(data, schema.List(schema.CASE))
     _block(data)
     out = io.StringIO()
     yaml.dump(data, out)
@@ -217,7 +219,7 @@ def run(paths: list[Path], *, check: bool, display=str) -> tuple[list[Path], lis
             problems += errors
             continue
         try:
-            formatted = format_text(text, version_file=version_file)
+            formatted = format_text(text, version_file=version_file, cases_file=path.name == "cases.yaml")
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problems.append(Problem(name, mark.line + 1 if mark else None, "",

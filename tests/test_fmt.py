@@ -197,7 +197,7 @@ def test_text_our_loader_reads_otherwise_stays_quoted_and_content_is_never_chang
     assert path.read_text(encoding="utf-8") == "a: ['yes', 'on', '1:20', '0.50', plain]\nb: [true, 0.50]\n"
     odd = tmp_path / "odd.yaml"
     odd.write_text("a:   1\n", encoding="utf-8")
-    monkeypatch.setattr(fmt, "format_text", lambda text, version_file: "a: '1'\n")  # a formatter bug
+    monkeypatch.setattr(fmt, "format_text", lambda text, **_: "a: '1'\n")  # a formatter bug
     changed, problems = fmt.run([odd], check=False)
     assert changed == [] and "would read differently" in str(problems[0])
     assert odd.read_text(encoding="utf-8") == "a:   1\n"
