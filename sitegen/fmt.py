@@ -1,14 +1,15 @@
 """`build.py fmt`: rewrite the YAML under policies/ in one canonical style, keeping comments.
 
-A round trip through ruamel.yaml keeps every comment and every scalar as written (a quoted '1'
-stays text, 0.50 stays 0.50). On top of that, a version file loses the fields at their defaults
-(`sitegen.defaults.strip_defaults`, the exact inverse of what the loader fills in) and has its keys
-in the schema's order (a golden case's keys too). The style: block mappings and sequences, 2-space indent with a list's dash
-at its key's indent, long strings never folded, multi-line text as a literal block, quotes only
-where YAML needs them, a short bilingual pair on one line as `{zh: …, en: …}`, a long one as two lines.
+A round trip through ruamel.yaml keeps every comment and every value (a quoted '1' stays text,
+0.50 stays 0.50). On top of that, a version file loses the fields at their defaults
+(`sitegen.defaults.strip_defaults`, the exact inverse of what the loader fills in), and a
+version's and a golden case's keys go in the schema's order. The style: block mappings and
+sequences, 2-space indent with a list's dash at its key's indent, long strings never folded,
+multi-line text as a literal block, quotes only where our loader needs them, a short bilingual
+pair on one line as `{zh: …, en: …}` and a long one as two lines.
 
-Formatting never changes content: the loader reads a formatted file to the same data, so the
-archive's digests stay the same (tests/test_fmt.py).
+Formatting never changes content: `run` reads every result back with the loader and refuses to
+write a file whose data would differ, so the archive's digests stay the same (tests/test_fmt.py).
 """
 
 from __future__ import annotations
