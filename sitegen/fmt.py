@@ -38,10 +38,13 @@ PAIR_WIDTH = 140   # a bilingual pair this wide or narrower goes on one line, a 
 
 
 class _Emitter(Emitter):
-    """Text with an apostrophe goes in double quotes ("'local'"), never doubled single quotes."""
+    """Text with an apostrophe goes in double quotes ("'local'"), never doubled single quotes;
+    text with a "?" inside a flow mapping or list is quoted, as every YAML reader can then read it."""
 
     def choose_scalar_style(self):
         style = super().choose_scalar_style()
+        if style == "" and self.flow_level and "?" in self.event.value:
+            style = "'"  # PyYAML's pure-Python parser ends a plain scalar at "?" inside {…}
         if style == "'" and "'" in self.event.value and self.analysis.allow_double_quoted:
             return '"'
         return style

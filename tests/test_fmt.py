@@ -46,6 +46,21 @@ def formatted(tmp_path_factory) -> Path:
     return root
 
 
+def test_every_reader_reads_the_formatted_files(formatted):
+    """libyaml (our loader) and PyYAML's pure-Python parser (editors' and tools' usual one) alike."""
+    import yaml
+    for path in fmt.yaml_files(formatted):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(text, Loader=yaml.CSafeLoader), path
+
+
+def test_a_question_mark_in_a_one_line_pair_is_quoted(tmp_path):
+    path = tmp_path / "glossary.yaml"
+    path.write_text("- label:\n    zh: 是否？\n    en: Did it?\n", encoding="utf-8")
+    fmt.run([path], check=False)
+    assert path.read_text(encoding="utf-8") == "- label: {zh: 是否？, en: 'Did it?'}\n"
+
+
 def test_policies_are_formatted():
     """The CI check: every file under policies/ is already in canonical form (`build.py fmt --check`)."""
     changed, problems = fmt.run(fmt.yaml_files(POLICIES), check=True)
