@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Zhengce command line: new, validate, list, describe, calc, compare, text, schema, build, publish, release, serve.
+"""Zhengce command line: new, fmt, validate, list, describe, calc, compare, text, schema, build, publish, release, serve.
 
 A thin layer over `sitegen` and `calculators`; every command's output is stable (tests and
 scripts rely on it). Errors go to stderr; `calc --json` prints nothing but JSON to stdout.
@@ -79,6 +79,30 @@ def _require_publishable(corpus) -> None:
     problems = content.publishable_problems(corpus, _policies_root(), SEEDS)
     if problems:
         raise ValidationFailed(problems)
+
+
+def cmd_fmt(args) -> int:
+    """Rewrite policies/**/*.yaml (or FILES) canonically, keeping comments; --check only lists
+    the files that would change and exits 1 if there are any (CI)."""
+    from sitegen import fmt
+    paths = [Path(f) for f in args.files] or fmt.yaml_files(_policies_root())
+    changed, problems = fmt.run(paths, check=args.check, display=_shown)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for path in changed:
+        print(("would reformat " if args.check else "reformatted ") + _shown(path),
+              file=sys.stderr if args.check else sys.stdout)
+    if args.check and changed:
+        print(f"{len(changed)} file(s) not in canonical form: run python build.py fmt / "
+              f"{len(changed)} 个文件不是规范格式：请运行 python build.py fmt", file=sys.stderr)
+    return 1 if problems or (args.check and changed) else 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def cmd_new(args) -> int:
@@ -510,6 +534,10 @@ def main(argv=None) -> int:
     p = sub.add_parser("new", help="import a source document (.txt or .docx) as policies/ID/v1.yaml")
     p.add_argument("id", help="the new notice's id, e.g. hangzhou-2024")
     p.add_argument("--source", required=True, metavar="FILE", help="the notice as plain text or a Word .docx")
+
+    p = sub.add_parser("fmt", help="rewrite policies/**/*.yaml in the canonical style, keeping comments")
+    p.add_argument("files", nargs="*", metavar="FILE", help="only these files (default: all of policies/)")
+    p.add_argument("--check", action="store_true", help="change nothing; list the files that would change, exit 1 if any")
 
     p = sub.add_parser("validate", help="check all of policies/ (silent, exit 0 when clean)")
     p.add_argument("--coverage", action="store_true",

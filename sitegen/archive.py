@@ -11,7 +11,8 @@
   how); its content is unchanged.
 
 Every entry carries the digests then authorised: `content_sha256` (the validated data as canonical
-JSON — comments and formatting in the YAML may change, no fact may), `source_sha256` (the notice
+JSON, with the defaults the loader fills in — comments, formatting and defaults left out or
+spelled out in the YAML may change, no fact may; `build.py fmt` never changes it), `source_sha256` (the notice
 as issued: without the English, the editorial notes and the measures' encoding), and `pages` (the notice content of its permanent pages). Each entry holds the
 digest of the one before (`prev`) and its own (`sha256`), so editing or removing an entry breaks
 the chain, and the build compares the chain with the one carried by the last built site

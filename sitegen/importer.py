@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from .fmt import format_text
 from .sources import ImportFailed, docx_text, source_text  # noqa: F401  (part of this module's API)
 
 TODO_EN = "TODO: translate"
@@ -784,7 +785,7 @@ def dump_version(data: dict, source_name: str) -> str:
               f"# verbatim: never edit it (record a repair annotation instead). Every \"{TODO_EN}\" is an\n"
               f"# English text still to write and every \"{TODO_FILL}\" a fact to fill in: `python build.py validate`\n"
               f"# lists them, and `publish` refuses a version that still has any. See docs/zh/publish.md (docs/en/publish.md).\n")
-    return header + body
+    return format_text(header + body, version_file=True)  # in the canonical style `fmt --check` expects
 
 
 def _dates_as_dates(value, key=None):

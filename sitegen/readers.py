@@ -15,6 +15,7 @@ import calculators
 from . import schema
 from .model import Corpus, Notice, Version, freeze, thaw
 from .specs import measure_spec
+from .defaults import apply_defaults
 from .yamlload import Loaded, Problem, load_yaml_file
 
 VERSION_FILE = re.compile(r"v([1-9]\d*)\.yaml")  # no leading zero: v01.yaml would be a second v1
@@ -121,6 +122,7 @@ def _check_version(loaded: Loaded, notice_id: str, number: int, seeds_dir: Path 
     if problems:
         return problems  # structural problems first; the rest assumes the shape is right
 
+    apply_defaults(data)  # everything from here on (checks, model, specs, digests) sees them filled in
     problems += _check_ids(loaded)
     problems += _check_dates(loaded)
     problems += _check_windows(loaded)

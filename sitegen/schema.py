@@ -313,6 +313,8 @@ INPUT = _input(
     columns=_opt(List(COLUMN, description="list: the columns of each row")),
 )
 
+ROUNDING = Obj({"places": Int(minimum=0), "mode": Enum("half_up", "down", "half_even")})
+
 READING = Obj({"quote": Str(), "quote_en": _opt(Str(nullable=True, description="the quoted words in English (a gloss)")),
                "text": Text()})
 
@@ -320,10 +322,10 @@ MEASURE = Obj({
     "id": Id(),
     "title": Text(),
     "beneficiary": Enum("enterprise", "worker", "agency", "individual"),
-    "calculator": Bool(),
+    "calculator": _opt(Bool()),
     "reason": _opt(Text(nullable=True)),
     "currency": _opt(Str(nullable=True)),
-    "rounding": _opt(Obj({"places": Int(minimum=0), "mode": Enum("half_up", "down", "half_even")})),
+    "rounding": _opt(ROUNDING),
     "amount_kind": _opt(Enum("exact", "up_to", "at_least", nullable=True)),
     "amount_kind_at_cap": _opt(Enum("exact", "up_to", "at_least", nullable=True,
                                     description="the kind once the last cap on the amount is reached")),
@@ -412,10 +414,11 @@ NOTICE = Obj({
     "issuers": List(Text(), description="发文机关"),
     "addressees": List(Text(), description="主送机关"),
     "region": Obj({"code": Str(pattern=r"\d{6}", nullable=True), "name": Text()}),
-    "dates": Obj({k: _opt(Date(nullable=True)) for k in
-                  ("written", "published", "printed", "valid_from", "valid_to")}),
+    "dates": _opt(Obj({k: _opt(Date(nullable=True)) for k in
+                  ("written", "published", "printed", "valid_from", "valid_to")})),
     "provenance": Obj({"source": Str(), "sha256": Str(pattern=r"[0-9a-f]{64}"),
                        "note": _opt(Text(nullable=True))}),
+    "rounding": _opt(Obj(ROUNDING.fields)),   # of every measure with an amount that states none
     "print_order": _opt(List(Enum(*PRINT_ELEMENTS))),
     "preamble": _opt(List(Text())),
     "body": List(SECTION),
