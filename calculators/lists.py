@@ -33,6 +33,8 @@ _MESSAGES = {  # code -> (zh, en); {label} is the list's label, {row} 1-based
                        '"{label}", row {row}: there is no column "{column}"'),
     "division_by_zero": ("「{label}」中的数值使计算除以0", '"{label}" makes the calculation divide by 0'),
     "overflow": ("「{label}」数值过大，无法计算", '"{label}" is too large to calculate with'),
+    "no_calendar": ("「{label}」中的日期所在年份的节假日安排未收录",
+                    '"{label}" has a date in a year whose public-holiday schedule is not included'),
     "empty": ("「{label}」没有可计算的行", '"{label}" has no row to calculate with'),
 }
 _CODES = {"bad_json": "not_a_list", "overflow": "too_large", "empty": "too_few_rows"}

@@ -331,6 +331,7 @@ MEASURE = Obj({
     "qualifying": _opt(Obj({"from": _opt(Date(nullable=True)), "to": _opt(Date(nullable=True)),
                             "text": Text()}, nullable=True,
                            description="the period the measure covers, as the notice words it (e.g. 2024年2月9日—2月24日期间)")),
+    "calendar_years": _opt(List(Int(minimum=1949), description="years of the public-holiday schedule the rules read (policies/calendars/)")),
     "inputs": _opt(List(INPUT)),
     "rules": _opt(List(Any())),           # step shapes: calculators.check_measure
     "amount": _opt(Str(nullable=True)),

@@ -116,6 +116,8 @@ HELP = {
     "application.from": ("First day applications are accepted.", "受理起始日。"),
     "application.to": ("Last day applications are accepted.", "受理截止日。"),
     "application.text": ("How and when to apply, as the notice says.", "申领方式和时间，按通知所述。"),
+    "measures[].calendar_years": ("Years of the official public-holiday schedule the rules read (holiday_days, working_days, is_holiday, is_workday); one file each in policies/calendars/.",
+                                  "规则所用国务院节假日安排的年份（holiday_days、working_days、is_holiday、is_workday），每年一个文件，见 policies/calendars/。"),
     "measures[].inputs": ("The figures the reader enters in the calculator.", "计算器中由用户填写的数据项。"),
     "inputs[].id": ("A name usable in expressions: [a-z][a-z0-9_]*.", "表达式中使用的名称：[a-z][a-z0-9_]*。"),
     "inputs[].type": ("count, money, percent, number, energy, date, bool, choice (or list of rows).",
