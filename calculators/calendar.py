@@ -6,7 +6,8 @@ from `policies/calendars/<year>.yaml` and puts only the years a measure declares
 (`calendar_years`) into the spec:
 
     spec["calendar"] = {"years": [2022, 2023], "off": ["2022-01-01", …], "work": ["2022-01-29", …],
-                        "sources": [{"year", "title", "doc_number", "date"}]}
+                        "sources": [{"year", "title", "title_en", "doc_number", "doc_number_en",
+                                     "date", "checked"}]}
 
 A day is a holiday when the schedule gives it off; a working day when it is a weekday that is not
 off, or a weekend day the schedule makes a working day. Counts are inclusive of both ends, like
@@ -18,8 +19,9 @@ from decimal import Decimal
 
 from .errors import SpecError
 from .expr import CALENDAR_KEY
+from .trace import TraceStep
 
-__all__ = ["Calendar", "CALENDAR_KEY", "calendar_scope"]
+__all__ = ["Calendar", "CALENDAR_KEY", "calendar_note", "calendar_scope"]
 
 _ONE_DAY = datetime.timedelta(days=1)
 
@@ -69,3 +71,17 @@ def calendar_scope(spec: dict) -> dict:
     spec carries a schedule, else {} (a holiday function then fails naming the missing year)."""
     data = spec.get("calendar") if isinstance(spec, dict) else None
     return {CALENDAR_KEY: Calendar(data)} if isinstance(data, dict) else {}
+
+
+def calendar_note(data: dict, cite) -> TraceStep:
+    """The step that cites the schedule a result counted holidays by (and says when a year's
+    dates were entered by hand and are not yet checked against the notice)."""
+    zh, en = [], []
+    for source in data.get("sources") or ():
+        unchecked = source.get("checked") is False
+        zh.append(f"《{source.get('title')}》（{source.get('doc_number')}，{source.get('date')}）"
+                  + ("，本站人工录入，尚待与原通知核对" if unchecked else ""))
+        en.append(f"{source.get('title_en')} ({source.get('doc_number_en')}, {source.get('date')})"
+                  + (", entered by hand here and not yet checked against the notice" if unchecked else ""))
+    return TraceStep("note", None, None, "节假日和调休上班日按：" + "；".join(zh),
+                     "Public holidays and adjusted working days as set by: " + "; ".join(en), cite)

@@ -4,7 +4,7 @@ import datetime
 import decimal
 from decimal import Decimal
 
-from .calendar import calendar_scope
+from .calendar import calendar_note, calendar_scope
 from .decimals import (MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, parse_plain,
                        round_to, spec_number)
 from .errors import CalculatorError, SpecError, SpecProblem
@@ -297,6 +297,8 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh", on=None) -> dict:
     money = {s.id for s in specs if s.type == "money"} | ({amount_name} if amount_name else set())
     run = Run({s.id: s for s in specs}, {**values, **calendar_scope(spec)}, money)
     eligible = run.run(spec["rules"], ("rules",))
+    if eligible and isinstance(spec.get("calendar"), dict):
+        run.steps.append(calendar_note(spec["calendar"], run.last_cite))
     amount, outcomes = None, []
     if eligible:
         run.row_reasons = []  # rows left out of an eligible result are in its steps

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from pathlib import Path
 
 from .schema import Bool, Date, Int, List, Obj, Str, Text, _opt
@@ -104,6 +105,15 @@ def calendars_for(policies_root: Path | None) -> dict:
     return _cached(str(folder if folder.is_dir() else DEFAULT_ROOT))
 
 
+def _english(data: dict) -> dict:
+    """The source cited on English pages: the title in English, the number romanised."""
+    number = re.fullmatch(r"国办发明电〔(\d{4})〕(\d+)号", data["source"]["doc_number"])
+    return {"title_en": f"General Office of the State Council, notice on the arrangement of some "
+                        f"public holidays in {data['year']}",
+            "doc_number_en": f"Guo Ban Fa Ming Dian [{number.group(1)}] No. {number.group(2)}"
+                             if number else data["source"]["doc_number"]}
+
+
 def spec_calendar(years, calendars: dict) -> dict | None:
     """What a spec carries for `calendar_years` (calculators/calendar.py), or None when the
     measure declares none. A year without a file is left out: check_measure names it."""
@@ -116,7 +126,7 @@ def spec_calendar(years, calendars: dict) -> dict | None:
             off |= {d for d in _days(holiday["off"]["from"], holiday["off"]["to"]) if d.year in wanted}
             work |= {dt.date.fromisoformat(d) for d in holiday.get("work") or ()
                      if dt.date.fromisoformat(d).year in wanted}
-    sources = [{"year": data["year"], **data["source"], "checked": data["checked"]}
+    sources = [{"year": data["year"], **data["source"], **_english(data), "checked": data["checked"]}
                for year, data in sorted(calendars.items())
                if year in wanted or any(d.year in wanted for h in data["holidays"]
                                         for d in _days(h["off"]["from"], h["off"]["to"]))]

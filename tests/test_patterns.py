@@ -5,6 +5,7 @@ the spec, and a condition that must hold on each day (a list of days)."""
 from __future__ import annotations
 
 import copy
+import re
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -264,3 +265,13 @@ def test_working_and_holiday_days_split_the_range(project_calendars, a, b):
                              and not cal.is_workday(a + dt.timedelta(days=n))
                              and not cal.is_holiday(a + dt.timedelta(days=n)))
     assert cal.working_days(a, b) + cal.holiday_days(a, b) + weekend_not_worked == total
+
+
+def test_a_result_cites_the_schedule_in_both_languages(demo):
+    inputs = {"trainees": 1, "start": "2023-01-20", "end": "2023-01-31"}
+    zh = calculate(spec_of(demo, "3"), inputs)["steps"][-1]["text"]
+    en = calculate(spec_of(demo, "3"), inputs, lang="en")["steps"][-1]["text"]
+    assert "《国务院办公厅关于2023年部分节假日安排的通知》（国办发明电〔2022〕16号，2022-12-08）" in zh
+    assert "尚待与原通知核对" in zh
+    assert "public holidays in 2023 (Guo Ban Fa Ming Dian [2022] No. 16, 2022-12-08)" in en
+    assert "not yet checked" in en and not re.search(r"[\u4e00-\u9fff]", en)
