@@ -298,7 +298,8 @@ def _input(types: tuple, **extra: Field) -> Obj:
 
 
 # A list input's columns are ordinary inputs of these types (calculators.lists.COLUMN_TYPES).
-COLUMN = _input(("choice", "count", "money", "date", "bool", "percent", "number"))
+COLUMN = _input(("choice", "count", "money", "date", "bool", "percent", "number"),
+               unique=_opt(Bool(description="no two rows may have the same value (a day, a person)")))
 
 # An input: one value, or (type list) a table of rows with typed columns. Which keys go with
 # which type is checked by the engine's check_measure, with the path.

@@ -144,6 +144,8 @@ HELP = {
     "columns[].min": ("Smallest value a cell accepts.", "单元格允许的最小值。"),
     "columns[].max": ("Largest value a cell accepts.", "单元格允许的最大值。"),
     "columns[].choices": ("The options of a choice column.", "选择列的选项。"),
+    "columns[].unique": ("true: no two rows may have the same value in this column (one row per day: a day listed twice would count twice).",
+                         "true：各行在此列的值不得重复（每天一行时，同一天填两次会重复计算）。"),
     "columns[].default": ("Value used when a cell is left empty.", "单元格未填写时使用的值。"),
     "readings[].quote_en": ("An English gloss of the quoted words, shown beside them on English pages.", "所引原文的英文释义，在英文页面中与原文并列显示。"),
     "qualifying": ("The period the measure's words state (e.g. 2024年2月9日—2月24日期间): results say whether it is open on the day computed.",

@@ -237,7 +237,8 @@ def test_a_day_outside_the_period_names_the_cell(demo):
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.dates(min_value=D(2022, 12, 1), max_value=D(2023, 1, 31)),
-                          st.integers(min_value=0, max_value=60)), min_size=1, max_size=8),
+                          st.integers(min_value=0, max_value=60)), min_size=1, max_size=8,
+                unique_by=lambda row: row[0]),
        st.integers(min_value=1, max_value=60))
 def test_per_day_amount_matches_a_direct_count(demo, days, base):
     spec = spec_of(demo, "1")
@@ -245,10 +246,7 @@ def test_per_day_amount_matches_a_direct_count(demo, days, base):
     rows = [{"day": d.isoformat(), "on_duty": n} for d, n in days]
     expected = sum(Decimal(n) * (60 if cal.is_holiday(d) else 30)
                    for d, n in days if Decimal(n) >= Decimal(base) * Decimal("0.8"))
-    try:
-        result = calculate(spec, {"base": base, "days": rows})
-    except InputError:
-        raise
+    result = calculate(spec, {"base": base, "days": rows})
     if expected == 0 and not any(Decimal(n) >= Decimal(base) * Decimal("0.8") for _, n in days):
         assert result["eligible"] is False
     else:
@@ -275,3 +273,19 @@ def test_a_result_cites_the_schedule_in_both_languages(demo):
     assert "尚待与原通知核对" in zh
     assert "public holidays in 2023 (Guo Ban Fa Ming Dian [2022] No. 16, 2022-12-08)" in en
     assert "not yet checked" in en and not re.search(r"[\u4e00-\u9fff]", en)
+
+
+def test_a_day_listed_twice_names_the_second_row(demo):
+    with pytest.raises(InputError) as error:
+        calculate(spec_of(demo, "1"), {"base": 10, "days": [
+            {"day": "2022-12-05", "on_duty": 8}, {"day": "2022-12-06", "on_duty": 8},
+            {"day": "2022-12-05", "on_duty": 9}]})
+    assert (error.value.input_id, error.value.row, error.value.column) == ("days", 2, "day")
+    assert "第3行" in error.value.message_zh and "与第1行重复" in error.value.message_zh
+    assert "row 3" in error.value.message_en and "repeats row 1" in error.value.message_en
+
+
+def test_unique_is_a_yes_or_no(demo):
+    spec = copy.deepcopy(spec_of(demo, "1"))
+    spec["inputs"][1]["columns"][0]["unique"] = "yes"
+    assert [p.path for p in check_measure(spec)] == [("inputs", 1, "columns", 0, "unique")]
