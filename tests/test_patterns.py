@@ -20,6 +20,8 @@ from calculators.expr import compile_expression
 from sitegen import calendars
 from sitegen.readers import ValidationFailed, load_policies
 from sitegen.specs import measure_spec
+from tests.strategies import inputs_for
+from tests.test_engine_properties import _run
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "patterns"
@@ -289,3 +291,17 @@ def test_unique_is_a_yes_or_no(demo):
     spec = copy.deepcopy(spec_of(demo, "1"))
     spec["inputs"][1]["columns"][0]["unique"] = "yes"
     assert [p.path for p in check_measure(spec)] == [("inputs", 1, "columns", 0, "unique")]
+
+
+def _fixture_specs():
+    version = load_policies(FIXTURE, run_cases=False).notices[0].latest
+    return [measure_spec(version, m) for _, m in version.measures()]
+
+
+@pytest.mark.parametrize("spec", _fixture_specs(), ids=lambda s: f"patterns-demo/{s['id']}")
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_input_gives_a_result_or_an_input_error(spec, data):
+    """The policy-wide property (tests/test_policy_properties.py) over the fixture: dates drawn
+    around the spec's own dates reach years the schedule lacks, which must be an InputError."""
+    _run(spec, data.draw(inputs_for(spec)), lang=data.draw(st.sampled_from(["zh", "en"])))
