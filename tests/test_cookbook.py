@@ -16,8 +16,9 @@ from sitegen.calendars import with_calendar
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "docs" / lang / "cookbook.md" for lang in ("zh", "en")]
 BLOCK = re.compile(r"^```yaml\n(.*?)^```", re.S | re.M)
-PATTERNS = ("per-person", "thresholds", "tiers", "growth", "per-point", "fallback", "prorated",
-            "lookup", "list-rows", "outcome", "windows", "per-day", "holidays", "each-day")
+PATTERNS = ("per-person", "kinds", "thresholds", "tiers", "growth", "per-point", "fallback", "prorated",
+            "lookup", "list-rows", "outcome", "windows", "per-day", "holidays", "workdays", "each-day",
+            "count-days")
 
 
 def blocks(page: Path) -> list:
