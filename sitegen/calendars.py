@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from .schema import Bool, Date, Int, List, Obj, Str, Text, _opt
+from .schema_help import describe
 from .yamlload import Problem, load_yaml_file
 
 FOLDER = "calendars"  # under the policies root; not a notice
@@ -31,6 +32,35 @@ CALENDAR = Obj({
         "work": _opt(List(Date())),
     })),
 })
+
+
+# Editor help for every field (schema/calendar.schema.json, wired in .vscode/settings.json).
+HELP = {
+    "year": ("The year the schedule is for; the file is named after it (2024.yaml).", "安排所属年份，文件以此命名（如 2024.yaml）。"),
+    "source": ("The State Council General Office notice the dates come from.", "日期所依据的国务院办公厅通知。"),
+    "source.title": ("Its title: 国务院办公厅关于<year>年部分节假日安排的通知.", "通知标题：国务院办公厅关于<year>年部分节假日安排的通知。"),
+    "source.doc_number": ("Its document number, e.g. 国办发明电〔2023〕7号.", "发文字号，如 国办发明电〔2023〕7号。"),
+    "source.date": ("The date it was issued.", "成文日期。"),
+    "checked": ("false while the dates were entered by hand and not yet compared with the notice; results say so.",
+                "日期由人工录入、尚未与原通知核对时为 false；计算结果会注明。"),
+    "holidays": ("Each holiday of the year, as the notice lists them.", "当年各节假日，按通知所列。"),
+    "holidays[].name": ("The holiday's name (元旦, 春节…).", "节日名称（元旦、春节……）。"),
+    "name.zh": ("Chinese name, as in the notice.", "中文名称，照录通知。"),
+    "name.en": ("English name.", "英文名称。"),
+    "holidays[].off": ("The days off (放假), both ends included; a day of the year before may start it (2022-12-31).",
+                       "放假日期（含首尾两日）；可始于上一年（如 2022-12-31）。"),
+    "off.from": ("First day off.", "放假首日。"),
+    "off.to": ("Last day off.", "放假末日。"),
+    "holidays[].work": ("Saturdays and Sundays made working days (调休上班).", "调休上班的周六、周日。"),
+}
+
+
+def calendar_schema() -> dict:
+    """The JSON Schema of a calendar file, for editors (schema/calendar.schema.json)."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "calendar.schema.json",
+            "title": "Zhengce public-holiday schedule (policies/calendars/<year>.yaml)",
+            "description": "One year's official holiday schedule — 一年的国务院节假日安排。",
+            **describe(CALENDAR.json_schema(), HELP)}
 
 
 def _days(first: str, last: str):
@@ -138,3 +168,8 @@ def with_calendar(spec: dict, policies_root: Path | None) -> dict:
     """`spec` plus the holiday schedule of the years it declares (unchanged when it declares none)."""
     calendar = spec_calendar(spec.get("calendar_years"), calendars_for(policies_root))
     return spec if calendar is None else {**spec, "calendar": calendar}
+
+
+if __name__ == "__main__":  # python -m sitegen.calendars > schema/calendar.schema.json
+    import json
+    print(json.dumps(calendar_schema(), ensure_ascii=False, indent=2))

@@ -305,3 +305,23 @@ def test_any_input_gives_a_result_or_an_input_error(spec, data):
     """The policy-wide property (tests/test_policy_properties.py) over the fixture: dates drawn
     around the spec's own dates reach years the schedule lacks, which must be an InputError."""
     _run(spec, data.draw(inputs_for(spec)), lang=data.draw(st.sampled_from(["zh", "en"])))
+
+
+def test_calendar_schema_is_current_described_and_accepts_every_file():
+    import json
+
+    import jsonschema
+    import yaml
+
+    from sitegen.schema_help import properties
+    published = json.loads((ROOT / "schema" / "calendar.schema.json").read_text(encoding="utf-8"))
+    assert published == calendars.calendar_schema(), "run: python -m sitegen.calendars > schema/calendar.schema.json"
+    described = list(properties(published))
+    assert described and all(" — " in sub.get("description", "") for _, sub in described), \
+        [path for path, sub in described if " — " not in sub.get("description", "")]
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"]["./schema/calendar.schema.json"] == ["policies/calendars/*.yaml"]
+    for path in sorted((ROOT / "policies" / "calendars").glob("*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # dates as text
+        data["year"], data["checked"] = int(data["year"]), data["checked"] == "true"
+        jsonschema.validate(data, published)
