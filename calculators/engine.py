@@ -4,6 +4,7 @@ import datetime
 import decimal
 from decimal import Decimal
 
+from .calendar import calendar_note, calendar_scope
 from .decimals import (MAX_PLACES, ROUNDING_MODES, SAFE_MAX, format_plain, parse_plain,
                        round_to, spec_number)
 from .errors import CalculatorError, SpecError, SpecProblem
@@ -64,6 +65,7 @@ def check_measure(spec: dict) -> list:
     _check_amount(spec, after, problems)
     _check_kind_limits(spec, problems)
     _check_outcomes(spec.get("outcomes"), checker, after)
+    _check_calendar(spec, checker)
     for i, reading in enumerate(spec.get("readings") or []):
         if not (isinstance(reading, dict) and isinstance(reading.get("quote"), str)):
             problems.append((("readings", i, "quote"), "reading 须引用原文 quote",
@@ -246,6 +248,32 @@ def _check_outcome_value(outcome, path, checker, types):
                         f"kind must be one of {', '.join(AMOUNT_KINDS)}")
 
 
+def _check_calendar(spec, checker):
+    """Holiday functions read the schedule of the years the measure declares (`calendar_years`),
+    which the spec carries as `calendar` (sitegen adds it from policies/calendars/)."""
+    years, used = spec.get("calendar_years"), checker.calendar_used
+    if years is None:
+        if used is not None:
+            checker.problem(used, "使用节假日函数（holiday_days 等）须声明 calendar_years（所需的年份）",
+                            "a holiday function (holiday_days…) needs calendar_years: the years it reads")
+        return
+    if not isinstance(years, list) or not years or \
+            any(isinstance(y, bool) or not isinstance(y, int) for y in years):
+        checker.problem(("calendar_years",), "calendar_years 须为年份列表，如 [2022, 2023]",
+                        "calendar_years is a list of years, e.g. [2022, 2023]")
+        return
+    if used is None:
+        checker.problem(("calendar_years",), "声明了 calendar_years，但没有规则使用节假日函数",
+                        "calendar_years is declared but no rule uses a holiday function")
+    calendar = spec.get("calendar")
+    carried = calendar.get("years") if isinstance(calendar, dict) else None
+    for i, year in enumerate(years):
+        if not isinstance(carried, list) or year not in carried:
+            checker.problem(("calendar_years", i),
+                            f"没有{year}年的节假日安排（policies/calendars/{year}.yaml）",
+                            f"no public-holiday schedule for {year} (policies/calendars/{year}.yaml)")
+
+
 def _require_valid(spec):
     if isinstance(spec, dict) and spec.get("calculator") is False:
         raise SpecError(("calculator",), "此措施没有计算器", "this measure has no calculator")
@@ -267,8 +295,10 @@ def calculate(spec: dict, inputs: dict, *, lang: str = "zh", on=None) -> dict:
     values = parse_inputs(specs, inputs)
     amount_name = spec.get("amount")
     money = {s.id for s in specs if s.type == "money"} | ({amount_name} if amount_name else set())
-    run = Run({s.id: s for s in specs}, values, money)
+    run = Run({s.id: s for s in specs}, {**values, **calendar_scope(spec)}, money)
     eligible = run.run(spec["rules"], ("rules",))
+    if eligible and isinstance(spec.get("calendar"), dict):
+        run.steps.append(calendar_note(spec["calendar"], run.last_cite))
     amount, outcomes = None, []
     if eligible:
         run.row_reasons = []  # rows left out of an eligible result are in its steps

@@ -63,6 +63,7 @@ _EXPRESSION_MESSAGES = {
     "division_by_zero": ("除数为0", "division by zero"),
     "overflow": ("数值超出可计算范围", "number out of range"),
     "empty": ("列表没有任何行：{detail}", "the list has no rows: {detail}"),
+    "no_calendar": ("节假日安排未收录该年份：{detail}", "no public-holiday schedule for the year {detail}"),
 }
 
 

@@ -94,6 +94,12 @@ def _growth(new: Decimal, old: Decimal) -> Decimal:
     return CONTEXT.multiply(CONTEXT.divide(CONTEXT.subtract(new, old), old), Decimal(100))
 
 
+def _overlap_days(a_from: datetime.date, a_to: datetime.date, b_from: datetime.date,
+                  b_to: datetime.date) -> Decimal:
+    # The days two inclusive ranges share: the employee's own dates within the notice's period.
+    return _days(max(a_from, b_from), min(a_to, b_to))
+
+
 # name -> (argument types, or None for "2+ arguments of one type among", result type rule, impl)
 _FUNCTIONS = {
     "min": (None, ("number", "date"), lambda *a: min(a)),
@@ -109,7 +115,16 @@ _FUNCTIONS = {
     "date": (("str",), "date", None),  # folded to a constant at compile time
     "days": (("date", "date"), "number", _days),
     "growth": (("number", "number"), "number", _growth),
+    "overlap_days": (("date", "date", "date", "date"), "number", _overlap_days),
+    # The official holiday schedule (calendar.py): the implementation takes the Calendar first,
+    # which the engine puts in the values under CALENDAR_KEY (no expression can name it).
+    "holiday_days": (("date", "date"), "number", lambda cal, a, b: cal.holiday_days(a, b)),
+    "working_days": (("date", "date"), "number", lambda cal, a, b: cal.working_days(a, b)),
+    "is_holiday": (("date",), "bool", lambda cal, day: cal.is_holiday(day)),
+    "is_workday": (("date",), "bool", lambda cal, day: cal.is_workday(day)),
 }
+CALENDAR_FUNCTIONS = frozenset({"holiday_days", "working_days", "is_holiday", "is_workday"})
+CALENDAR_KEY = "@calendar"
 # Aggregates over the rows of a list -> the types their per-row expression may have.
 # min/max aggregate only when written min(LIST, EXPR) with a list; otherwise they are _FUNCTIONS.
 AGGREGATES = {"sum": ("number",), "count": ("bool",), "min": ("number", "date"),
@@ -204,6 +219,13 @@ def _node_description(source: str, node) -> str:
     segment = _segment(source, node)
     kind = type(node).__name__
     return f"{kind} {segment}".strip() if segment else kind
+
+
+def functions_called(source: str) -> frozenset:
+    """The names of the functions an expression calls."""
+    tree = compile_expression(source)._tree
+    return frozenset(n.func.id for n in ast.walk(tree)
+                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
 
 
 def names_used(source: str) -> tuple:
@@ -362,7 +384,23 @@ class _Compiler:
                     raise self.error("division_by_zero", args[1], names=divisor_names)
                 return implementation(new, old)
             return growth
+        if name in CALENDAR_FUNCTIONS:
+            return self._calendar_call(node, implementation, runs)
         return lambda values: implementation(*[run(values) for run in runs])
+
+    def _calendar_call(self, node, implementation, runs):
+        """A holiday-schedule function: every day it reads must be in a year the schedule has."""
+        date_names = _names_in(node)
+
+        def call(values):
+            calendar, days = values.get(CALENDAR_KEY), [run(values) for run in runs]
+            if calendar is None:
+                raise self.error("no_calendar", node, "—", date_names)
+            missing = calendar.missing_year(*days)
+            if missing is not None:
+                raise self.error("no_calendar", node, str(missing), date_names)
+            return implementation(calendar, *days)
+        return call
 
     def _aggregate(self, node):
         name, args = node.func.id, node.args

@@ -41,6 +41,9 @@ _MESSAGES = {  # code -> (zh, en); {label} is the input's label, other fields pe
     "division_by_zero": ("「{label}」不能为0（计算中用作除数）",
                          '"{label}" cannot be 0 (the calculation divides by it)'),
     "overflow": ("「{label}」数值过大，无法计算", '"{label}" is too large to calculate with'),
+    "duplicate": ("「{label}」与第{first}行重复", '"{label}" repeats row {first}'),
+    "no_calendar": ("「{label}」所在年份的节假日安排未收录，无法计算",
+                    '"{label}" falls in a year whose public-holiday schedule is not included'),
     "unknown_input": ("没有名为“{label}”的输入项", 'There is no input called "{label}"'),
     "bad_character": ("「{label}」含有不能当作数字的字符“{char}”（{code}），数字请只用 0–9",
                       '"{label}" contains "{char}" ({code}), which is not read as a digit; '

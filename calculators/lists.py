@@ -33,6 +33,8 @@ _MESSAGES = {  # code -> (zh, en); {label} is the list's label, {row} 1-based
                        '"{label}", row {row}: there is no column "{column}"'),
     "division_by_zero": ("「{label}」中的数值使计算除以0", '"{label}" makes the calculation divide by 0'),
     "overflow": ("「{label}」数值过大，无法计算", '"{label}" is too large to calculate with'),
+    "no_calendar": ("「{label}」中的日期所在年份的节假日安排未收录",
+                    '"{label}" has a date in a year whose public-holiday schedule is not included'),
     "empty": ("「{label}」没有可计算的行", '"{label}" has no row to calculate with'),
 }
 _CODES = {"bad_json": "not_a_list", "overflow": "too_large", "empty": "too_few_rows"}
@@ -58,6 +60,7 @@ class ListSpec:
     max_rows: int = DEFAULT_MAX_ROWS
     type: str = "list"
     when: None = None       # a list is always asked (inputs.is_asked)
+    unique: tuple = ()      # ids of the columns whose value no two rows may share (a day, a person)
 
     def column(self, column_id: str):
         return next((c for c in self.columns if c.id == column_id), None)
@@ -100,7 +103,20 @@ class ListSpec:
             raise self.error("too_few_rows", limit=self.min_rows)
         if len(raw) > self.max_rows:
             raise self.error("too_many_rows", limit=self.max_rows)
-        return tuple(self._row(i, cells) for i, cells in enumerate(raw))
+        rows = tuple(self._row(i, cells) for i, cells in enumerate(raw))
+        self._check_unique(rows)
+        return rows
+
+    def _check_unique(self, rows) -> None:
+        """A day listed twice would be paid twice: `unique` columns take each value once."""
+        for column in self.columns:
+            if column.id not in self.unique:
+                continue
+            first = {}
+            for row in rows:
+                earlier = first.setdefault(row[column.id], row.index)
+                if earlier != row.index:
+                    raise self.cell_error(row.index, column, column.error("duplicate", first=earlier + 1))
 
     def _row(self, index: int, cells) -> Row:
         if not isinstance(cells, dict):
@@ -144,7 +160,8 @@ def read_declaration(data) -> tuple:
     if low > high:
         problems.append((("min_rows",), "min_rows 大于 max_rows", "min_rows is greater than max_rows"))
     columns = _read_columns(data.get("columns"), problems)
-    return ListSpec(own.id, own.label_zh, own.label_en, columns, low, high), problems
+    unique = tuple(c.get("id") for c in data.get("columns") or () if isinstance(c, dict) and c.get("unique") is True)
+    return ListSpec(own.id, own.label_zh, own.label_en, columns, low, high, unique=unique), problems
 
 
 def _rows_bound(data: dict, key: str, default: int, problems: list) -> int:
@@ -169,6 +186,8 @@ def _read_columns(raw, problems: list) -> tuple:
             continue
         spec, found = read_input_spec(data)
         problems += [(here + sub, zh, en) for sub, zh, en in found]
+        if isinstance(data, dict) and "unique" in data and not isinstance(data["unique"], bool):
+            problems.append((here + ("unique",), "unique 须为 true 或 false", "unique is true or false"))
         if spec is None:
             continue
         if spec.id in seen:

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from .decimals import COMPUTE_MAX, format_fixed, format_plain
 from .errors import ExpressionError, InputError, SpecError
-from .expr import NAME_PATTERN, ListType, compile_expression, divisors
+from .expr import (CALENDAR_FUNCTIONS, NAME_PATTERN, ListType, compile_expression, divisors,
+                   functions_called)
 from .inputs import format_value, is_bilingual
 from .lists import Row
 from .trace import TraceStep, fill, placeholders
@@ -98,7 +99,7 @@ class Run:
         try:
             return compile_expression(text).evaluate(self.values)
         except ExpressionError as error:
-            if error.code in ("division_by_zero", "overflow", "empty"):
+            if error.code in ("division_by_zero", "overflow", "empty", "no_calendar"):
                 blamed = self.blame_cell(error) if error.cell else self.blame(error.code, error.names)
                 raise blamed or SpecError(path, error.message_zh, error.message_en) from None
             raise SpecError(path, error.message_zh, error.message_en) from None
@@ -375,6 +376,7 @@ class Checker:
         self.outer = None             # inside an `each` step: the names a row may not redefine
         self.constants = {}           # names whose value is known without inputs (see constant)
         self.varies = set()           # names set more than once or from inputs
+        self.calendar_used = None     # path of the first expression reading the holiday schedule
 
     def problem(self, path, zh, en):
         self.problems.append((tuple(path), zh, en))
@@ -394,6 +396,8 @@ class Checker:
                          f"expected {' or '.join(expect)}, found {found}: {text}")
             return None
         self.check_divisors(text, path)
+        if self.calendar_used is None and CALENDAR_FUNCTIONS & functions_called(text):
+            self.calendar_used = tuple(path)
         return found
 
     # -- what can be computed without inputs: found by validate, not at run time (13.2) -----
@@ -405,8 +409,9 @@ class Checker:
             expression = compile_expression(text)
         except ExpressionError:
             return None
-        if not all(n in self.constants for n in expression.names):
-            return None
+        if not all(n in self.constants for n in expression.names) or \
+                CALENDAR_FUNCTIONS & functions_called(text):
+            return None  # the holiday schedule is data of the spec, read when calculating
         return expression.evaluate(self.constants)
 
     def check_divisors(self, text, path):

@@ -13,6 +13,9 @@ from pathlib import Path
 import calculators
 
 from . import schema
+from .calendars import FOLDER as CALENDAR_FOLDER
+from .calendars import calendars_for, spec_calendar
+from .calendars import load_folder as load_calendar_folder
 from .model import Corpus, Notice, Version, freeze, thaw
 from .specs import measure_spec
 from .defaults import apply_defaults
@@ -40,7 +43,9 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
     raw_cases: dict[str, Loaded] = {}
 
     # First gather all data.
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    calendars, calendar_problems = load_calendar_folder(root / CALENDAR_FOLDER)
+    problems += calendar_problems
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name != CALENDAR_FOLDER):
         notice_id = folder.name
         for path in sorted(folder.iterdir()):
             display = _display(path, root)
@@ -65,7 +70,8 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
             problems += errs
             if loaded is None:
                 continue
-            problems += _check_version(loaded, notice_id, int(match.group(1)), seeds_dir)
+            problems += _check_version(loaded, notice_id, int(match.group(1)), seeds_dir,
+                                       calendars or calendars_for(None))
             raw_versions.setdefault(notice_id, []).append((loaded, path))
 
     glossary = _load_glossary(root / "glossary.yaml", root, problems)
@@ -108,7 +114,8 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _check_version(loaded: Loaded, notice_id: str, number: int, seeds_dir: Path | None) -> list[Problem]:
+def _check_version(loaded: Loaded, notice_id: str, number: int, seeds_dir: Path | None,
+                   calendars: dict | None = None) -> list[Problem]:
     data = loaded.data
     problems = [loaded.problem(path, en, zh) for path, en, zh in schema.NOTICE.check(data, ())]
     if not isinstance(data, dict):
@@ -126,7 +133,7 @@ def _check_version(loaded: Loaded, notice_id: str, number: int, seeds_dir: Path 
     problems += _check_ids(loaded)
     problems += _check_dates(loaded)
     problems += _check_windows(loaded)
-    problems += _check_measures(loaded)
+    problems += _check_measures(loaded, calendars if calendars is not None else calendars_for(None))
     if seeds_dir is not None:
         problems += _check_provenance(loaded, seeds_dir)
     return problems
@@ -227,7 +234,7 @@ def _check_windows(loaded: Loaded) -> list[Problem]:
     return problems
 
 
-def _check_measures(loaded: Loaded) -> list[Problem]:
+def _check_measures(loaded: Loaded, calendars: dict) -> list[Problem]:
     data = loaded.data
     anchors = {str(c["id"]) for _, c in _walk_clauses(data)} | {str(s["id"]) for _, s in _walk_sections(data)}
     problems = []
@@ -238,6 +245,9 @@ def _check_measures(loaded: Loaded) -> list[Problem]:
                                                "没有计算器的措施必须说明原因（reason）"))
             continue
         spec = measure_spec_from_raw(data, measure)
+        calendar = spec_calendar(measure.get("calendar_years"), calendars)
+        if calendar is not None:
+            spec["calendar"] = calendar
         for rel_path, msg_zh, msg_en in _engine_problems(spec):
             problems.append(loaded.problem(path + tuple(rel_path), msg_en, msg_zh))
         for step_path, cite in _cites(measure):

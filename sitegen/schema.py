@@ -300,7 +300,8 @@ def _input(types: tuple, **extra: Field) -> Obj:
 
 
 # A list input's columns are ordinary inputs of these types (calculators.lists.COLUMN_TYPES).
-COLUMN = _input(("choice", "count", "money", "date", "bool", "percent", "number"))
+COLUMN = _input(("choice", "count", "money", "date", "bool", "percent", "number"),
+               unique=_opt(Bool(description="no two rows may have the same value (a day, a person)")))
 
 # An input: one value, or (type list) a table of rows with typed columns. Which keys go with
 # which type is checked by the engine's check_measure, with the path.
@@ -335,6 +336,7 @@ MEASURE = Obj({
     "qualifying": _opt(Obj({"from": _opt(Date(nullable=True)), "to": _opt(Date(nullable=True)),
                             "text": Text()}, nullable=True,
                            description="the period the measure covers, as the notice words it (e.g. 2024年2月9日—2月24日期间)")),
+    "calendar_years": _opt(List(Int(minimum=1949), description="years of the public-holiday schedule the rules read (policies/calendars/)")),
     "inputs": _opt(List(INPUT)),
     "rules": _opt(List(Any())),           # step shapes: calculators.check_measure
     "amount": _opt(Str(nullable=True)),

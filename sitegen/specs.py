@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .calendars import with_calendar
 from .labels import cite_labels
 from .model import thaw
 from .pointintime import status_periods
@@ -18,9 +19,16 @@ def measure_spec(version, measure, corpus=None) -> dict:
     """
     spec = {"notice": version.id, "version": version.version, **thaw(measure),
             "cite_labels": cite_labels(version, measure)}
+    spec = with_calendar(spec, _policies_root(version))
     if corpus is not None:
         spec["status"] = version_status(version, corpus)
     return spec
+
+
+def _policies_root(version):
+    """The policies folder a version was read from (its calendars live there), if known."""
+    path = getattr(version, "source_path", None)
+    return path.parent.parent if path is not None else None
 
 
 def version_status(version, corpus) -> dict:

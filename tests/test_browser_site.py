@@ -131,7 +131,8 @@ def test_search_from_header_form(page, site_url):
 
 
 PAGES = [urls.home("zh"), urls.home("en"), urls.notice("zh", NOTICE), urls.notice("en", NOTICE),
-         urls.parallel("zh", NOTICE), urls.search("en"), urls.listing("zh", "year"), "zh/about/"]
+         urls.parallel("zh", NOTICE), urls.search("en"), urls.listing("zh", "year"), "zh/about/",
+         "zh/cookbook/", "en/cookbook/"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -141,7 +142,8 @@ def test_accessibility_axe(page, site_url, path):
     assert page.offsite == []
 
 
-@pytest.mark.parametrize("path", [urls.notice("zh", NOTICE), urls.parallel("en", NOTICE), urls.home("zh")])
+@pytest.mark.parametrize("path", [urls.notice("zh", NOTICE), urls.parallel("en", NOTICE), urls.home("zh"),
+                                  "en/cookbook/"])
 def test_usable_on_a_phone(browser, site_url, path):
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
                                   is_mobile=True, has_touch=True)

@@ -14,13 +14,19 @@ import pytest
 
 from calculators.web.bridge import calculate_json
 from sitegen import pyodide_bundle
+from sitegen.readers import load_policies
 from tests.corpus import corpus
 
 ROOT = Path(__file__).resolve().parents[1]
+PATTERNS = ROOT / "tests" / "fixtures" / "patterns"
 HARNESS = ROOT / "tests" / "node" / "parity.mjs"
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None or not pyodide_bundle.PYODIDE_DIR.is_dir(),
                                 reason="needs node and `npm ci` (node_modules/pyodide)")
+
+
+def patterns_corpus():
+    return load_policies(PATTERNS, run_cases=False)
 
 
 def list_jobs(golden: list[dict]) -> list[dict]:
@@ -40,7 +46,8 @@ def list_jobs(golden: list[dict]) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def jobs():
-    golden = pyodide_bundle.golden_jobs(corpus())
+    # The patterns fixture (tests/fixtures/patterns) adds the holiday schedule and day counts.
+    golden = pyodide_bundle.golden_jobs(corpus()) + pyodide_bundle.golden_jobs(patterns_corpus())
     return golden + list_jobs(golden)
 
 
@@ -85,6 +92,7 @@ def test_golden_cases_cover_every_computable_measure(jobs):
             for _, measure in version.measures():
                 if measure.calculator and notice.cases:
                     assert f"{notice.id}/v{version.version}/{measure.id}" in names
+    assert {"patterns-demo/v1/1", "patterns-demo/v1/2", "patterns-demo/v1/3"} <= names
 
 
 @pytest.mark.parametrize("snapshot", [True, False], ids=["snapshot", "normal-boot"])
