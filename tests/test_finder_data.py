@@ -48,3 +48,9 @@ def test_at_scale_a_page_needs_far_less_than_a_megabyte(tmp_path):
     assert sum(b["measures"] for b in index if b["region"] == "r33" and b["year"] == "2024") < 300
     page = sizes["facts.json"] + sizes["r33-2024.json"]
     assert page < 1_000_000 / 10, sizes
+
+
+def test_the_site_lists_the_facts_for_publishers(built_site):
+    page = (built_site / "facts" / "index.html").read_text(encoding="utf-8")
+    assert "<code>size_class</code>" in page and "Above designated size" in page
+    assert "<code>electricity</code>" in page and ">month<" in page
