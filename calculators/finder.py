@@ -17,8 +17,7 @@ from .engine import _check_lang, _pick
 from .errors import CalculatorError, InputError, RuleError, SpecError
 from .expr import compile_expression
 from .inputs import format_value, read_input_spec
-from .lists import read_declaration
-from .partial import Unknown, abstract_value, evaluate, unknown_input
+from .partial import Unknown, abstract_value, evaluate, prepared, unknown_input
 from .status import as_day, result_status
 
 NATIONAL = ("100000", "000000")
@@ -146,8 +145,7 @@ def _fact_values(vocabulary, values):
 def map_inputs(entry, vocabulary, values, plain) -> tuple:
     """(known raw inputs, abstract inputs) of one measure from the facts."""
     known, abstract = {}, {}
-    for data in entry["spec"].get("inputs") or []:
-        spec = read_declaration(data)[0]
+    for spec in prepared(entry["spec"]):
         mapping = (entry.get("map") or {}).get(spec.id)
         if mapping is None:
             abstract[spec.id] = unknown_input(spec, frozenset([SPECIFIC + spec.id]))

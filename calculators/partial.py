@@ -674,6 +674,24 @@ def _complete(specs, known: dict) -> bool:
 
 # -- the answer ---------------------------------------------------------------------------
 
+_PREPARED = {}  # id(spec) -> (spec, input specs): the finder asks about the same specs each answer
+_PREPARED_MAX = 4096
+
+
+def prepared(spec) -> list:
+    """The measure's input specs, once the spec is checked (SpecError otherwise); remembered for
+    the spec object itself (held, so its id cannot be reused while remembered)."""
+    found = _PREPARED.get(id(spec))
+    if found is not None and found[0] is spec:
+        return found[1]
+    _require_valid(spec)
+    specs = [read_declaration(d)[0] for d in spec.get("inputs") or []]
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.clear()
+    _PREPARED[id(spec)] = (spec, specs)
+    return specs
+
+
 def evaluate(spec: dict, known: dict, *, lang: str = "zh", on=None, abstract: dict | None = None) -> dict:
     """What the measure gives with the inputs in `known` (raw values, as for `calculate`).
 
@@ -681,8 +699,7 @@ def evaluate(spec: dict, known: dict, *, lang: str = "zh", on=None, abstract: di
     from facts). Returns {state: eligible|ineligible|depends, amount, amount_min, amount_max,
     amount_kind, needs, reasons, cites, status, steps}; see docs/format.md, "The finder"."""
     _check_lang(lang)
-    _require_valid(spec)
-    specs = [read_declaration(d)[0] for d in spec.get("inputs") or []]
+    specs = prepared(spec)
     known = {k: v for k, v in (known or {}).items() if v is not None}
     ids = {s.id for s in specs}
     known = {k: v for k, v in known.items() if k in ids}
