@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Zhengce command line: new, fmt, validate, list, describe, calc, compare, text, schema, build, publish, release, serve.
+"""Zhengce command line: new, fmt, validate, list, describe, calc, find, compare, text, schema, build, publish, release, serve.
 
 A thin layer over `sitegen` and `calculators`; every command's output is stable (tests and
 scripts rely on it). Errors go to stderr; `calc --json` prints nothing but JSON to stdout.
@@ -295,11 +295,35 @@ def _relations_of(version, measure_id: str) -> list[dict]:
     out = []
     for rel in version.relations or ():
         members = rel.measures
-        if members == "*" or measure_id in [str(m) for m in members]:
+        if members == "*" or measure_id in [str(m) for m in members if not isinstance(m, dict)]:
             out.append({"id": rel.id, "kind": rel.kind, "resolve": rel.resolve, "cite": str(rel.cite),
-                        "measures": members if members == "*" else [str(m) for m in members],
+                        "measures": members if members == "*" else
+                        [f"{m['notice']}/{m['measure']}" if isinstance(m, dict) else str(m) for m in members],
                         "text": dict(rel.text)})
     return out
+
+
+def cmd_find(args) -> int:
+    """Every measure of every notice for one company profile (calculators/finder.py)."""
+    from calculators.finder import FactError, find
+    from sitegen import finder_data, profiles
+    try:
+        profile = profiles.load_profile(Path(args.profile))
+    except profiles.ProfileError as exc:  # the file itself: in both languages, as validate reports
+        return _fail(f"{exc.message_en} / {exc.message_zh}", 2)
+    on = args.on or profile["on"] or dt.date.today().isoformat()
+    # the bundle as the site ships it (JSON), so the answer is the page's
+    bundle = json.loads(finder_data.dumps(finder_data.bundle_for(_corpus())))
+    try:
+        answer = find(bundle, profile["facts"], on=on, lang=args.lang, include_all=args.all or profile["all"])
+    except FactError as exc:
+        message = exc.message_zh if args.lang == "zh" else exc.message_en
+        return _fail(f"fact '{exc.input_id}': {message}", 2)
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        return 0
+    print(profiles.render_text(answer, args.lang, bundle["facts"]))
+    return 0
 
 
 def cmd_compare(args) -> int:
@@ -310,6 +334,9 @@ def cmd_compare(args) -> int:
     if relation is None:
         ids = ", ".join(r.id for r in version.relations or ()) or "none"
         return _fail(f"{args.notice} has no relation '{args.relation}' (relations: {ids})", 2)
+    if relation.kind != "exclusive" or any(isinstance(m, dict) for m in relation.measures or ()):
+        return _fail(f"relation '{args.relation}' involves other notices or a joint cap: see `build.py find` / "
+                     f"关系“{args.relation}”涉及其他通知或合计封顶：请用 build.py find", 2)
     inputs = _input_args(args)
     members = [str(m) for m in relation.measures] if relation.measures != "*" else \
         [str(m.id) for _, m in version.measures() if m.calculator]
@@ -571,6 +598,14 @@ def main(argv=None) -> int:
     p.add_argument("--version", type=cliargs.version_number)
     p.add_argument("--input", action="append", metavar="ID=VALUE")
     p.add_argument("--inputs", metavar="FILE.json", help="a JSON object of input values, as for calc")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    p = sub.add_parser("find", help="every measure of every notice for one company profile (the finder)")
+    p.add_argument("--profile", required=True, metavar="FILE", help="facts as YAML or JSON (examples/profiles/)")
+    p.add_argument("--on", type=cliargs.day, metavar="YYYY-MM-DD",
+                   help="the day asked about (default: the profile's `on`, else today)")
+    p.add_argument("--all", action="store_true", help="also drafts and notices not in force on the day")
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
 

@@ -74,3 +74,53 @@ def _errors_of(one, raw) -> list:
                 found.append({**one.cell_error(index, column, exc).to_dict(),
                               "cell_message_zh": exc.message_zh, "cell_message_en": exc.message_en})
     return found or [error]  # (a row that is not a dict, an unknown column: as the engine says)
+
+
+def evaluate_json(spec_json: str, known_json: str, lang: str, on: str | None = None) -> str:
+    """Partial evaluation (calculators/partial.py): {"result": …} or {"error": …} as JSON text."""
+    from calculators.partial import evaluate
+    on = on if isinstance(on, str) else None  # JavaScript's null arrives as a proxy, not None
+    try:
+        reply = {"result": evaluate(json.loads(spec_json), json.loads(known_json), lang=lang, on=on)}
+    except (InputError, RuleError) as exc:
+        reply = {"error": exc.to_dict()}
+    except Exception as exc:  # a bad spec or an engine bug: reported, never thrown at the page
+        reply = {"error": _internal("internal", exc)}
+    return json.dumps(reply, ensure_ascii=False, sort_keys=True)
+
+
+def find_json(bundle_json: str, facts_json: str, on: str, lang: str, include_all: bool = False) -> str:
+    """The finder (calculators/finder.py): `bundle_json` is one bundle or a list of the files the
+    page loaded (facts.json and the region/year files); a bad fact comes back as an error naming it."""
+    from calculators.finder import find
+    try:
+        reply = {"result": find(json.loads(bundle_json), json.loads(facts_json), on=on, lang=lang,
+                                include_all=bool(include_all))}
+    except InputError as exc:  # FactError: input_id is the fact
+        reply = {"error": exc.to_dict()}
+    except Exception as exc:  # noqa: BLE001 - never a traceback in the page
+        reply = {"error": _internal("internal", exc)}
+    return json.dumps(reply, ensure_ascii=False, sort_keys=True)
+
+
+_BUNDLES = {}  # url -> parsed bundle: the worker parses each finder file once, not on every answer
+
+
+def load_bundle_json(url: str, bundle_json: str) -> None:
+    """Remember one finder file (data/finder/…) under its URL for `find_loaded_json`."""
+    _BUNDLES[url] = json.loads(bundle_json)
+
+
+def find_loaded_json(urls_json: str, facts_json: str, on: str, lang: str, include_all: bool = False) -> str:
+    """`find_json` over files already given to `load_bundle_json` (an unknown URL is an error)."""
+    from calculators.finder import find
+    try:
+        bundles = [_BUNDLES[url] for url in json.loads(urls_json)]
+        reply = {"result": find(bundles, json.loads(facts_json), on=on, lang=lang, include_all=bool(include_all))}
+    except KeyError as exc:
+        reply = {"error": _internal("internal", Exception(f"finder file not loaded: {exc}"))}
+    except InputError as exc:
+        reply = {"error": exc.to_dict()}
+    except Exception as exc:  # noqa: BLE001 - never a traceback in the page
+        reply = {"error": _internal("internal", exc)}
+    return json.dumps(reply, ensure_ascii=False, sort_keys=True)
