@@ -26,6 +26,33 @@ def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None =
     return json.dumps(reply, ensure_ascii=False, sort_keys=True)
 
 
+_BUNDLES: dict[str, dict] = {}  # the worker's merged bundles, by the URLs they came from
+
+
+def find_json(key: str | None, bundle_json: str | None, facts_json: str, on: str | None, lang: str,
+              include_all: bool = False) -> str:
+    """The finder (calculators.finder.find) as JSON text: {"result": …} or {"error": …}.
+
+    The bundle crosses once per `key` (the worker's URL list) and is kept here; later calls send
+    `bundle_json=None` and only the facts."""
+    try:
+        from calculators.finder import find  # the finder ships with the engine (issue 16)
+        if bundle_json is not None:
+            bundle = json.loads(bundle_json)
+            if key is not None:
+                _BUNDLES.clear()  # one location and year at a time: keep memory flat
+                _BUNDLES[key] = bundle
+        else:
+            bundle = _BUNDLES[key]
+        result = find(bundle, json.loads(facts_json), on=on, lang=lang, include_all=include_all)
+        reply = {"result": result}
+    except (InputError, RuleError) as exc:
+        reply = {"error": exc.to_dict()}
+    except Exception as exc:  # noqa: BLE001 — reported to the page in both languages, never raised
+        reply = {"error": _internal("internal", exc)}
+    return json.dumps(reply, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _internal(code: str, exc: Exception) -> dict:
     text = f"{type(exc).__name__}: {exc}"
     return {"code": code, "input_id": None, "message_zh": f"计算器内部错误：{text}",

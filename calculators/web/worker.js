@@ -8,10 +8,13 @@
 //                                                               each measure warmed once ready
 //                  {type: "calculate", id, spec: url, measure, inputs, lang, on}
 //                                                               (on: YYYY-MM-DD, the result's status day)
+//                  {type: "find", id, bundle_urls | bundle, facts, on, lang, include_all}
+//                                                               the finder (calculators.finder.find) over
+//                                                               the bundles' measures merged into one
 //   worker → page  {type: "ready", ms, snapshot, phases}         the engine is imported
 //                  (phases: ms since the worker started at the end of each boot step)
 //                  {type: "failed", error: {code, message_zh, message_en}}   it never will
-//                  {type: "result", id, result}                  calculators.calculate's result
+//                  {type: "result", id, result}                  calculators.calculate's (or find's) result
 //                  {type: "error", id, error: {code, input_id, message_zh, message_en}}
 // `runtime` is the manifest pyodide_bundle.py writes into calculator.js, with absolute URLs.
 // `boot` and `calculateReply` are exported so the Node parity test (tests/node/parity.mjs) runs
@@ -41,8 +44,8 @@ if (inWorker) self.addEventListener("message", (event) => {
     const urls = msg.specs || [];
     for (const url of urls) loadSpecs(url).catch(() => {}); // failures resurface on use
     engine.then((info) => warm(info, urls), () => {});
-  } else if (msg.type === "calculate") {
-    calculate(msg).then(
+  } else if (msg.type === "calculate" || msg.type === "find") {
+    (msg.type === "find" ? find(msg) : calculate(msg)).then(
       (reply) => self.postMessage({ ...reply, id: msg.id }),
       (err) => self.postMessage({ type: "error", id: msg.id, error: describeFailure(err) }),
     );
@@ -125,6 +128,8 @@ export async function boot(rt, { fetch: get = fetchBytes, snapshot: snapshotByte
     });
   }
   lap("import_engine");
+  // The finder's entry point is looked up on first use (findJson below): the snapshot's import list
+  // stays the calculators' own.
   return { pyodide, calculateJson, public: { snapshot: fromSnapshot, phases } };
 }
 
@@ -170,6 +175,41 @@ async function calculate(msg) {
   const spec = specs[msg.measure];
   if (!spec) throw Object.assign(new Error(`no measure ${msg.measure} in ${msg.spec}`), { code: "spec" });
   return calculateReply(calculateJson, spec, msg.inputs || {}, msg.lang || "zh", msg.on || null);
+}
+
+// The finder: bundles (data/finder/…) are fetched once each and handed to Python once per set of
+// URLs (bridge.py keeps the merged bundle under that key), so a later answer sends only the facts.
+const bundlesSent = new Set();
+async function find(msg) {
+  if (!engine) throw Object.assign(new Error("find before init"), { code: "protocol" });
+  const info = await engine;
+  const urls = msg.bundle_urls || [];
+  // undefined, not null: Pyodide hands a JS null to Python as JsNull, undefined as None
+  const key = msg.bundle ? undefined : urls.join("\n");
+  let bundleJson;
+  if (msg.bundle) bundleJson = JSON.stringify(msg.bundle);
+  else if (!bundlesSent.has(key)) bundleJson = JSON.stringify(mergeBundles(await Promise.all(urls.map(loadSpecs))));
+  const findJson = info.findJson || (info.findJson = info.pyodide.pyimport("calculators.web.bridge").find_json);
+  const reply = JSON.parse(findJson(key, bundleJson, JSON.stringify(msg.facts || {}), msg.on || undefined,
+    msg.lang || "zh", !!msg.include_all));
+  if (key !== undefined && !reply.error) bundlesSent.add(key);
+  return reply.error ? { type: "error", error: reply.error } : { type: "result", result: reply.result };
+}
+
+// Bundles split by region and year hold disjoint measures: one bundle is their union (the facts
+// vocabulary is the same in each; relations are kept once each).
+export function mergeBundles(bundles) {
+  const merged = { facts: {}, measures: [], relations: [] };
+  const seen = new Set();
+  for (const b of bundles) {
+    if (b.facts) merged.facts = b.facts;
+    merged.measures.push(...(b.measures || []));
+    for (const r of b.relations || []) {
+      const k = JSON.stringify(r);
+      if (!seen.has(k)) { seen.add(k); merged.relations.push(r); }
+    }
+  }
+  return merged;
 }
 
 // While the reader fills in: run each measure of the page once with no inputs, which checks the
