@@ -171,6 +171,7 @@
     if (eng.state !== "ready") counts.textContent = TEXT.loading;
     try {
       [vocabulary, index] = await Promise.all([getJson("facts.json"), getJson("index.json")]);
+      root.dataset.regionFact = regionFact();
       const facts = { ...profile.facts, [regionFact()]: profile.region };
       const started = performance.now();
       const result = await eng.request("find", {
