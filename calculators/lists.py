@@ -15,7 +15,7 @@ from .inputs import VALUE_TYPES, format_value, is_bilingual, read_input_spec
 
 COLUMN_TYPES = ("choice", "count", "money", "date", "bool", "percent", "number")
 LIST_ONLY_KEYS = ("row_label", "min_rows", "max_rows", "columns")
-LIST_KEYS = ("id", "type", "label", "help") + LIST_ONLY_KEYS
+LIST_KEYS = ("id", "type", "label", "help", "specific") + LIST_ONLY_KEYS  # specific: the finder
 DEFAULT_MIN_ROWS = 1
 DEFAULT_MAX_ROWS = 500   # a bound on the work one calculation does; a list may set fewer
 

@@ -123,6 +123,7 @@ class Notice:
 class Corpus:
     notices: tuple
     glossary: tuple = ()
+    facts: object = None  # policies/facts.yaml as plain data (the finder's vocabulary), if any
 
     def notice(self, notice_id: str) -> Notice | None:
         for n in self.notices:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import calculators
 
+from . import facts as facts_vocabulary
 from . import schema
 from .model import Corpus, Notice, Version, freeze, thaw
 from .specs import measure_spec
@@ -68,6 +69,12 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
             raw_versions.setdefault(notice_id, []).append((loaded, path))
 
     glossary = _load_glossary(root / "glossary.yaml", root, problems)
+    facts, _ = facts_vocabulary.load_vocabulary(root, problems)
+    if facts is not None:  # with a vocabulary, every input says where the finder reads it from
+        for entries in raw_versions.values():
+            for loaded, _ in entries:
+                if not _check_version_problems_seen(loaded, problems):
+                    problems += facts_vocabulary.check_mappings(loaded, facts, _walk_measures)
 
     known = set(raw_versions)
     for notice_id, entries in raw_versions.items():
@@ -97,7 +104,12 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
                                 "该通知没有版本文件，却有黄金用例"))
     if problems:
         raise ValidationFailed(problems)
-    return Corpus(tuple(corpus_notices), glossary)
+    return Corpus(tuple(corpus_notices), glossary, facts)
+
+
+def _check_version_problems_seen(loaded: Loaded, problems: list[Problem]) -> bool:
+    """Whether this file already has problems (its mappings are checked once it is well formed)."""
+    return any(p.file == loaded.file for p in problems)
 
 
 def _display(path: Path, root: Path) -> str:

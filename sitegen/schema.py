@@ -305,6 +305,8 @@ COLUMN = _input(("choice", "count", "money", "date", "bool", "percent", "number"
 INPUT = _input(
     ("count", "money", "percent", "number", "energy", "date", "bool", "choice", "list"),
     when=_opt(Str(description="asked only when this condition on earlier inputs holds")),
+    fact=_opt(Any(description="the finder's fact this input reads: an id, {id, period} or {expr}")),
+    specific=_opt(Bool(description="asked only by this measure (no fact in policies/facts.yaml)")),
     row_label=_opt(Text(nullable=True, description="list: what one row is (e.g. 来源地 / place of origin)")),
     min_rows=_opt(Int(minimum=0, description="list: fewest rows (default 1)")),
     max_rows=_opt(Int(minimum=0, description="list: most rows (default 500)")),

@@ -131,6 +131,12 @@ HELP = {
     "inputs[].when": ("Asked only when this condition on earlier inputs holds (e.g. growth_entry == 'rate').",
                       "仅当此条件（针对前面的输入项）成立时才询问，如 growth_entry == 'rate'。"),
     "inputs[].default": ("Value used when the reader leaves the field empty.", "用户未填写时使用的值。"),
+    "inputs[].fact": ("The finder's fact this input reads (policies/facts.yaml): a fact id, {id, period} for one "
+                      "period of a series, or {expr: …} derived from facts.",
+                      "查找器中此输入项读取的事实（policies/facts.yaml）：事实 id；按期事实写 {id, period}；"
+                      "或由事实推导的 {expr: …}。"),
+    "inputs[].specific": ("true: only this measure asks this input (no fact in the shared vocabulary).",
+                          "true：仅本措施询问此项（共享事实表中没有对应的事实）。"),
     "min_rows": ("Fewest rows of a list input.", "多行输入的最少行数。"),
     "max_rows": ("Most rows of a list input.", "多行输入的最多行数。"),
     "row_label": ("Label of one row of a list input.", "多行输入中每一行的标签。"),

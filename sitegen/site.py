@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen import exports, pointintime, pyodide_bundle, search, urls
+from sitegen import exports, finder_data, pointintime, pyodide_bundle, search, urls
 from sitegen.lifecycle import status
 from sitegen.pages import Page, Renderer
 
@@ -60,6 +60,7 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
             config = run_mkdocs(docs, site, build_date=build_date)
         write_redirect(site, "zh/", urls.home("zh"))
         exports.write_data(corpus, site, status_of=status_of)
+        finder_data.write_finder(corpus, site)
         exports.write_feeds(corpus, site, site_url=config["site_url"] or "/", status_of=status_of)
         pointintime.write_index(corpus, site, build_date=build_date)
         if calculators:
