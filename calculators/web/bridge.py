@@ -7,6 +7,7 @@ the JSON that CPython would serialise, and no PyProxy has to be freed.
 import json
 
 from calculators import CalculatorError, InputError, RuleError, calculate
+from calculators.finder import find, merge_bundles
 
 
 def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None = None) -> str:
@@ -33,12 +34,13 @@ def find_json(key: str | None, bundle_json: str | None, facts_json: str, on: str
               include_all: bool = False) -> str:
     """The finder (calculators.finder.find) as JSON text: {"result": …} or {"error": …}.
 
-    The bundle crosses once per `key` (the worker's URL list) and is kept here; later calls send
-    `bundle_json=None` and only the facts."""
+    `bundle_json`: one bundle, or a list of bundle files (merged here). It crosses once per `key`
+    (the worker's URL list) and is kept; later calls send `bundle_json=None` and only the facts."""
     try:
-        from calculators.finder import find  # the finder ships with the engine (issue 16)
         if bundle_json is not None:
             bundle = json.loads(bundle_json)
+            if isinstance(bundle, list):
+                bundle = merge_bundles(bundle)
             if key is not None:
                 _BUNDLES.clear()  # one location and year at a time: keep memory flat
                 _BUNDLES[key] = bundle

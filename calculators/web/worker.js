@@ -177,8 +177,9 @@ async function calculate(msg) {
   return calculateReply(calculateJson, spec, msg.inputs || {}, msg.lang || "zh", msg.on || null);
 }
 
-// The finder: bundles (data/finder/…) are fetched once each and handed to Python once per set of
-// URLs (bridge.py keeps the merged bundle under that key), so a later answer sends only the facts.
+// The finder: bundle files (data/finder/…: facts.json and the region/year files) are fetched once
+// each and handed to Python once per set of URLs, where calculators.finder.merge_bundles joins them
+// and bridge.py keeps the result under that key; a later answer sends only the facts.
 const bundlesSent = new Set();
 async function find(msg) {
   if (!engine) throw Object.assign(new Error("find before init"), { code: "protocol" });
@@ -188,28 +189,12 @@ async function find(msg) {
   const key = msg.bundle ? undefined : urls.join("\n");
   let bundleJson;
   if (msg.bundle) bundleJson = JSON.stringify(msg.bundle);
-  else if (!bundlesSent.has(key)) bundleJson = JSON.stringify(mergeBundles(await Promise.all(urls.map(loadSpecs))));
+  else if (!bundlesSent.has(key)) bundleJson = JSON.stringify(await Promise.all(urls.map(loadSpecs)));
   const findJson = info.findJson || (info.findJson = info.pyodide.pyimport("calculators.web.bridge").find_json);
   const reply = JSON.parse(findJson(key, bundleJson, JSON.stringify(msg.facts || {}), msg.on || undefined,
     msg.lang || "zh", !!msg.include_all));
   if (key !== undefined && !reply.error) bundlesSent.add(key);
   return reply.error ? { type: "error", error: reply.error } : { type: "result", result: reply.result };
-}
-
-// Bundles split by region and year hold disjoint measures: one bundle is their union (the facts
-// vocabulary is the same in each; relations are kept once each).
-export function mergeBundles(bundles) {
-  const merged = { facts: {}, measures: [], relations: [] };
-  const seen = new Set();
-  for (const b of bundles) {
-    if (b.facts) merged.facts = b.facts;
-    merged.measures.push(...(b.measures || []));
-    for (const r of b.relations || []) {
-      const k = JSON.stringify(r);
-      if (!seen.has(k)) { seen.add(k); merged.relations.push(r); }
-    }
-  }
-  return merged;
 }
 
 // While the reader fills in: run each measure of the page once with no inputs, which checks the

@@ -4,8 +4,13 @@
 // the regions the notices cover, sitegen/regions.py), then, one at a time, the fact that decides
 // the most open measures (`next_facts` of calculators.finder.find). Each answer re-runs `find` in
 // the calculators' Pyodide worker (calculator.js's engine, message type "find"): nothing leaves the
-// browser. The finder data (data/finder/, written with the site) is loaded by region and year:
-// index.json lists the bundles, each with the region code prefix and the year it covers.
+// browser. The finder data (data/finder/, sitegen/finder_data.py) is loaded by region and year:
+// index.json lists the bundles ("r33" = province 33 or "national"; a year or "undated"); the page
+// asks for facts.json and the bundles of the company's province and the day's year, which the
+// worker merges (calculators.finder.merge_bundles).
+//
+// A fact given by period (`by: month` in policies/facts.yaml) is asked per period: a need
+// "insured_employees@2024-01" is one question, and the profile holds it under that name.
 //
 // The profile lives in the fragment (#finder?on=…&region=…&f.<fact>=<value>&skip=a,b): a private
 // share link, as the fragment never reaches a server. It is written to localStorage only when the
@@ -21,7 +26,6 @@
   const lang = root.dataset.zcLang === "en" ? "en" : "zh";
   const STORE = "zhengce-finder-profile";
   const ELSEWHERE = "000000"; // a company outside every covered region: only nationwide measures apply
-  const NATIONWIDE = "100000";
   const PREFIX = "f.";
   const $ = (id) => document.getElementById(id);
 
@@ -40,7 +44,7 @@
       needs: "还需回答：",
       reasons: "理由：",
       calculator: "用计算器核算（已填入您的回答）",
-      total: (min, max) => min === max ? `合计（已按不重复享受、就高等规则）：${min} 元` : `合计（已按不重复享受、就高等规则）：${min} 至 ${max} 元`,
+      total: (min, max) => `合计（已按不重复享受、就高等规则）：${max === null ? `不低于 ${min} 元（部分金额尚无上限）` : min === max ? `${min} 元` : `${min} 至 ${max} 元`}`,
       noTotal: "目前尚无可计算的金额。",
       relations: "适用的规则：",
       none: "没有符合所选地区和日期的措施。",
@@ -54,6 +58,8 @@
       remembered: "已在本浏览器中保存。",
       forgotten: "已删除保存的回答。",
       notCounted: "未计入（当日不在有效期内）",
+      dependsOwn: "取决于本措施特有的数据",
+      ownInputs: (n) => `另有 ${n} 项本措施特有的数据，请在计算器中填写。`,
     },
     en: {
       counts: (c) => `Possible: ${c.possible} · Eligible: ${c.eligible} · Ruled out: ${c.ruled_out}`,
@@ -69,7 +75,7 @@
       needs: "Still to answer: ",
       reasons: "Why: ",
       calculator: "Check it in the calculator (your answers filled in)",
-      total: (min, max) => min === max ? `Total (after the rules on combining measures): ${min} yuan` : `Total (after the rules on combining measures): ${min} to ${max} yuan`,
+      total: (min, max) => `Total (after the rules on combining measures): ${max === null ? `at least ${min} yuan (some amounts have no upper bound yet)` : min === max ? `${min} yuan` : `${min} to ${max} yuan`}`,
       noTotal: "No amount can be calculated yet.",
       relations: "Rules applied: ",
       none: "No measure covers the chosen place and day.",
@@ -83,6 +89,8 @@
       remembered: "Saved in this browser.",
       forgotten: "The saved answers are deleted.",
       notCounted: "not counted (not in force on the day)",
+      dependsOwn: "Depends on figures specific to this measure",
+      ownInputs: (n) => `${n} more figure${n === 1 ? "" : "s"} specific to this measure: enter ${n === 1 ? "it" : "them"} in its calculator.`,
     },
   }[lang];
 
@@ -122,28 +130,44 @@
     return cache.get(name);
   }
 
-  // The bundles for a place and a day: those whose region is nationwide or a prefix of the
-  // company's code (or, for a company placed only to its province, within it), for the day's year.
+  // facts.json, then the bundles for a place and a day: nationwide ones and the company's
+  // province ("r" + its first two digits), of the day's year or undated.
   function bundleUrls(idx, code, on) {
-    const year = Number(on.slice(0, 4));
-    const list = Array.isArray(idx) ? idx : (idx.bundles || []);
-    return list.filter((b) => {
-      const region = String(b.region ?? b.prefix ?? "");
-      const regionOk = region === "" || region === NATIONWIDE || code.startsWith(region) ||
-        (code !== ELSEWHERE && region.startsWith(code.replace(/(00)+$/, "")));
-      const years = b.years || (b.year !== undefined && b.year !== null ? [b.year] : null);
-      const yearOk = !years || years.map(Number).includes(year) ||
-        (b.from !== undefined && (b.from === null || b.from <= on) && (b.to === null || b.to === undefined || on <= b.to));
-      return regionOk && yearOk;
-    }).map((b) => new URL(b.file || b.url || b.path, dataBase).href);
+    const year = on.slice(0, 4);
+    const files = (idx.bundles || []).filter((b) =>
+      (b.region === "national" || b.region === `r${code.slice(0, 2)}`) && (String(b.year) === year || b.year === "undated"));
+    return ["facts.json", ...files.map((b) => b.file)].map((f) => new URL(f, dataBase).href);
   }
 
+  // {fact id: declaration} from facts.json ({"facts": [declarations]})
+  let factMap = null;
   function factsOf(vocab) {
-    return (vocab && (vocab.facts || vocab)) || {};
+    if (!factMap && vocab) factMap = Object.fromEntries((vocab.facts || []).map((f) => [f.id, f]));
+    return factMap || {};
+  }
+  // A need is a fact id, or "<fact>@<period>" for a fact given by period.
+  function factOf(need) {
+    return factsOf(vocabulary)[need.split("@")[0]] || {};
+  }
+  function needLabel(need) {
+    const [id, period] = need.split("@");
+    const text = label(factOf(need).label) || id;
+    if (!period) return text;
+    return lang === "zh" ? `${text}（${period}）` : `${text} (${period})`;
+  }
+  // The profile's answers as `find` reads them: a fact by period becomes {period: value}.
+  function engineFacts() {
+    const facts = {};
+    for (const [need, value] of Object.entries(profile.facts)) {
+      const [id, period] = need.split("@");
+      if (period) (facts[id] = facts[id] || {})[period] = value;
+      else facts[id] = value;
+    }
+    return facts;
   }
   function regionFact() {
     const facts = factsOf(vocabulary);
-    return Object.keys(facts).find((id) => /region|gb.?t.?2260/i.test(String(facts[id].type))) || "region";
+    return Object.keys(facts).find((id) => facts[id].type === "region") || "region";
   }
   function label(text) {
     if (text === null || text === undefined) return "";
@@ -172,7 +196,7 @@
     try {
       [vocabulary, index] = await Promise.all([getJson("facts.json"), getJson("index.json")]);
       root.dataset.regionFact = regionFact();
-      const facts = { ...profile.facts, [regionFact()]: profile.region };
+      const facts = { ...engineFacts(), [regionFact()]: profile.region };
       const started = performance.now();
       const result = await eng.request("find", {
         bundle_urls: bundleUrls(index, profile.region, profile.on), facts, on: profile.on, lang,
@@ -309,11 +333,11 @@
       question.replaceChildren();
       return;
     }
-    const fact = factsOf(vocabulary)[id] || {};
+    const fact = factOf(id);
     const type = String(fact.type || "text");
     const current = profile.facts[id];
     const field = document.createElement("fieldset");
-    const legend = el("legend", {}, label(fact.label) || id);
+    const legend = el("legend", {}, needLabel(id));
     field.append(legend);
     const helpId = "zc-finder-q-help";
     const help = label(fact.help);
@@ -335,7 +359,7 @@
       if (current !== undefined) input.value = typeof current === "object" ? JSON.stringify(current) : String(current);
       const unit = label(fact.unit);
       field.append(el("div", { class: "zc-finder__field" },
-        el("label", { for: "zc-finder-q-value", class: "zc-sr-only" }, label(fact.label) || id), input,
+        el("label", { for: "zc-finder-q-value", class: "zc-sr-only" }, needLabel(id)), input,
         unit ? el("span", { class: "zc-finder__unit" }, " ", unit) : ""));
     }
     if (help) field.append(el("p", { class: "zc-finder__help", id: helpId }, help));
@@ -355,7 +379,7 @@
   }
 
   function readAnswer(id) {
-    const fact = factsOf(vocabulary)[id] || {};
+    const fact = factOf(id);
     const type = String(fact.type || "text");
     const checked = question.querySelector("input[name=value]:checked");
     const input = checked || question.querySelector("input[name=value]:not([type=radio])");
@@ -365,7 +389,7 @@
     if (type === "list" || raw.startsWith("[")) {
       try { return { value: JSON.parse(raw) }; } catch { return { error: TEXT.notANumber }; }
     }
-    if (/number|money|integer|count|decimal|rate|amount|quantity/.test(type)) {
+    if (/number|money|count|percent|energy/.test(type)) {
       const cleaned = raw.replace(/[,，\s]/g, "");
       if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return { error: TEXT.notANumber };
       return { value: cleaned }; // a decimal string: the engine keeps money exact
@@ -403,7 +427,7 @@
   // ---- answers, share link, remember/forget ----------------------------------------------------
 
   function shown(id, value) {
-    const fact = factsOf(vocabulary)[id] || {};
+    const fact = factOf(id);
     if (value === true) return TEXT.yes;
     if (value === false) return TEXT.no;
     const choices = choicesOf(fact);
@@ -423,9 +447,8 @@
     };
     row(TEXT.location, regionName(profile.region), { "data-zc-change": "where" });
     row(TEXT.on, profile.on, { "data-zc-change": "where" });
-    const facts = factsOf(vocabulary);
-    for (const [id, value] of Object.entries(profile.facts)) row(label((facts[id] || {}).label) || id, shown(id, value), { "data-zc-change": id });
-    for (const id of profile.skipped) row(label((facts[id] || {}).label) || id, TEXT.skipped, { "data-zc-change": id });
+    for (const [id, value] of Object.entries(profile.facts)) row(needLabel(id), shown(id, value), { "data-zc-change": id });
+    for (const id of profile.skipped) row(needLabel(id), TEXT.skipped, { "data-zc-change": id });
     list.replaceChildren(...rows);
     answersBox.hidden = false;
     $("zc-finder-share").href = fragment();
@@ -510,11 +533,14 @@
     }
     if (m.amount_min !== null && m.amount_min !== undefined && m.amount_max !== null && m.amount_max !== undefined) {
       if (m.amount_min === m.amount_max) return TEXT.amount.exact + money(m.amount_min) + " " + TEXT.yuan;
+      if (Number(m.amount_min) === 0) return TEXT.amount.up_to + money(m.amount_max) + " " + TEXT.yuan;
       return lang === "zh" ? `${TEXT.amount.range}${money(m.amount_min)} 至 ${money(m.amount_max)} 元`
         : `${TEXT.amount.range}${money(m.amount_min)} and ${money(m.amount_max)} yuan`;
     }
     if (m.amount_max !== null && m.amount_max !== undefined) return TEXT.amount.up_to + money(m.amount_max) + " " + TEXT.yuan;
-    if (m.amount_min !== null && m.amount_min !== undefined) return TEXT.amount.at_least + money(m.amount_min) + " " + TEXT.yuan;
+    if (m.amount_min !== null && m.amount_min !== undefined && m.amount_min !== "0" && m.amount_min !== "0.00") {
+      return TEXT.amount.at_least + money(m.amount_min) + " " + TEXT.yuan;
+    }
     return "";
   }
 
@@ -541,7 +567,7 @@
     const total = result.total || {};
     const totalBox = $("zc-finder-total");
     const hasTotal = total.amount_min !== null && total.amount_min !== undefined;
-    totalBox.replaceChildren(hasTotal ? el("strong", {}, TEXT.total(money(total.amount_min), money(total.amount_max ?? total.amount_min))) : TEXT.noTotal);
+    totalBox.replaceChildren(hasTotal ? el("strong", {}, TEXT.total(money(total.amount_min), total.amount_max === null || total.amount_max === undefined ? null : money(total.amount_max))) : TEXT.noTotal);
     totalBox.dataset.min = hasTotal ? total.amount_min : "";
     totalBox.dataset.max = hasTotal ? (total.amount_max ?? "") : "";
     if ((total.applied_relations || []).length) {
@@ -555,7 +581,6 @@
       groups.get(m.notice).push(m);
     }
     const list = $("zc-finder-list");
-    const facts = factsOf(vocabulary);
     const parts = [];
     for (const [notice, measures] of groups) {
       const status = measures[0].status || {};
@@ -565,7 +590,7 @@
       parts.push(el("section", { class: "zc-finder__notice", "data-notice": notice },
         el("h3", {}, titleLink),
         status.label ? el("p", { class: `zc-badge zc-badge--${status.notice_status === "not_yet_in_force" ? "not_yet" : status.notice_status}` }, status.label) : "",
-        el("ul", { class: "zc-finder__measures" }, ...measures.map((m) => measureItem(m, facts)))));
+        el("ul", { class: "zc-finder__measures" }, ...measures.map(measureItem))));
     }
     list.replaceChildren(...(parts.length ? parts : [el("p", {}, TEXT.none)]));
     resultsBox.hidden = false;
@@ -582,21 +607,26 @@
     return titles.get(id);
   }
 
-  function measureItem(m, facts) {
+  function measureItem(m) {
     const st = m.status || {};
     const item = el("li", { class: `zc-finder__measure zc-finder__measure--${m.state}`, "data-measure": m.measure, "data-state": m.state },
       el("p", { class: "zc-finder__measure-title" }, el("strong", {}, label(m.title) || m.measure), " — ",
-        el("span", { class: "zc-finder__state" }, TEXT.state[m.state] || m.state)));
+        el("span", { class: "zc-finder__state" },
+          m.state === "depends" && !(m.needs || []).length ? TEXT.dependsOwn : TEXT.state[m.state] || m.state)));
     const amount = m.state !== "ineligible" ? amountText(m) : "";
     if (amount) item.append(el("p", { class: "zc-finder__amount" }, amount));
     if (st.claimable === false) item.append(el("p", { class: "zc-finder__frame" }, st.frame || TEXT.notCounted));
     const windows = (st.windows || []).filter((w) => w && w.kind);
     if (windows.length) {
+      // each window's own sentence (calculators/status.py), else its kind and state in words
       item.append(el("p", { class: "zc-finder__windows" }, windows.map((w) =>
-        `${TEXT.windows[w.kind] || w.kind}: ${TEXT.windowState[w.state] || w.state}${w.text ? ` (${w.text})` : ""}`).join(" · ")));
+        w.text || `${TEXT.windows[w.kind] || w.kind}${lang === "zh" ? "：" : ": "}${TEXT.windowState[w.state] || w.state}`).join(lang === "zh" ? "；" : "; ")));
     }
     if (m.state === "depends" && (m.needs || []).length) {
-      item.append(el("p", {}, TEXT.needs, m.needs.map((id) => label((facts[id] || {}).label) || id).join(lang === "zh" ? "、" : ", ")));
+      item.append(el("p", {}, TEXT.needs, m.needs.map(needLabel).join(lang === "zh" ? "、" : ", ")));
+    }
+    if (m.state !== "ineligible" && (m.needs_inputs || []).length) {
+      item.append(el("p", { class: "zc-finder__help" }, TEXT.ownInputs(m.needs_inputs.length)));
     }
     if ((m.reasons || []).length) {
       item.append(el("p", { class: "zc-finder__reasons" }, TEXT.reasons), el("ul", {}, ...m.reasons.map((r) => el("li", {}, label(r)))));
