@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Zhengce command line: new, validate, list, describe, calc, compare, text, schema, build, publish, release, serve.
+"""Zhengce command line: new, validate, list, describe, calc, find, compare, text, schema, build, publish, release, serve.
 
 A thin layer over `sitegen` and `calculators`; every command's output is stable (tests and
 scripts rely on it). Errors go to stderr; `calc --json` prints nothing but JSON to stdout.
@@ -278,6 +278,29 @@ def _relations_of(version, measure_id: str) -> list[dict]:
     return out
 
 
+def cmd_find(args) -> int:
+    """Every measure of every notice for one company profile (calculators/finder.py)."""
+    from calculators.finder import FactError, find
+    from sitegen import finder_data, profiles
+    try:
+        profile = profiles.load_profile(Path(args.profile))
+    except profiles.ProfileError as exc:
+        return _fail(exc.message_zh if args.lang == "zh" else exc.message_en, 2)
+    on = args.on or profile["on"] or dt.date.today().isoformat()
+    # the bundle as the site ships it (JSON), so the answer is the page's
+    bundle = json.loads(finder_data.dumps(finder_data.bundle_for(_corpus())))
+    try:
+        answer = find(bundle, profile["facts"], on=on, lang=args.lang, include_all=args.all or profile["all"])
+    except FactError as exc:
+        message = exc.message_zh if args.lang == "zh" else exc.message_en
+        return _fail(f"fact '{exc.input_id}': {message}", 2)
+    if args.json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        return 0
+    print(profiles.render_text(answer, args.lang, bundle["facts"]))
+    return 0
+
+
 def cmd_compare(args) -> int:
     """Apply a relation (e.g. 不重复享受、就高原则): compute each measure, pick the higher."""
     corpus = _corpus()
@@ -543,6 +566,14 @@ def main(argv=None) -> int:
     p.add_argument("--version", type=cliargs.version_number)
     p.add_argument("--input", action="append", metavar="ID=VALUE")
     p.add_argument("--inputs", metavar="FILE.json", help="a JSON object of input values, as for calc")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+    p = sub.add_parser("find", help="every measure of every notice for one company profile (the finder)")
+    p.add_argument("--profile", required=True, metavar="FILE", help="facts as YAML or JSON (examples/profiles/)")
+    p.add_argument("--on", type=cliargs.day, metavar="YYYY-MM-DD",
+                   help="the day asked about (default: the profile's `on`, else today)")
+    p.add_argument("--all", action="store_true", help="also drafts and notices not in force on the day")
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
 

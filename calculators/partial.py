@@ -320,9 +320,9 @@ def monotone(name, a, args, source):
         if lo is not None and lo >= 0:
             return a
         if hi is not None and hi <= 0:
-            return make("number", -hi, None if lo is None else -lo, a.deps)
+            return make("number", -hi, None if lo is None else -lo, deps_of(a))
         top = None if lo is None or hi is None else max(-lo, hi)
-        return make("number", Decimal(0), top, a.deps)
+        return make("number", Decimal(0), top, deps_of(a))
     if name == "round":
         places = int(ast.get_source_segment(source, args[1]))
         step = Decimal(1).scaleb(-places)
@@ -330,7 +330,7 @@ def monotone(name, a, args, source):
     else:
         mode = "ROUND_FLOOR" if name == "floor" else "ROUND_CEILING"
         fn = lambda x: x.to_integral_value(rounding=mode, context=CONTEXT)  # noqa: E731
-    return make("number", None if lo is None else fn(lo), None if hi is None else fn(hi), a.deps)
+    return make("number", None if lo is None else fn(lo), None if hi is None else fn(hi), deps_of(a))
 
 
 def abstract_value(source, values: dict):

@@ -221,3 +221,10 @@ def check_result(spec, result) -> None:
     if cap is not None:
         assert amount <= cap.quantize(Decimal(1).scaleb(-places), rounding="ROUND_UP"), \
             f"amount {amount} exceeds the cap {cap}"
+
+
+def partial_inputs(spec):
+    """(all inputs, ids in the order they are revealed): a valid full answer and an order in
+    which a user might give it, one input at a time (for the partial evaluation's properties)."""
+    ids = [d["id"] for d in spec.get("inputs") or []]
+    return st.tuples(inputs_for(spec, junk=False), st.permutations(ids))
