@@ -5,13 +5,18 @@ axe, phone width, the share link, remember/forget; and, where the site carries t
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 
+from sitegen.profiles import load_profile
+
 from tests.axe import axe_problems
 
+ROOT = Path(__file__).resolve().parents[1]
 BOOT_MS = 90_000
 DONE = "[data-zc-finder][data-state=ready], [data-zc-finder][data-state=error]"
 SHENGSI = "330922"
@@ -145,93 +150,94 @@ def test_remember_then_forget(page, site_url):
     assert page.locator("#zc-finder-where").is_visible()
 
 
-# ---- with the engine: the same answers as `find` in CPython ----------------------------------------
+# ---- with the engine: the same answers as `python build.py find` ---------------------------------
 
-def cpython_find(built_site, bundle_files, facts, *, on, lang, include_all=False):
-    """calculators.finder.find on the bundles the page loaded, merged as worker.js merges them."""
-    from calculators.finder import find
-    merged = {"facts": {}, "measures": [], "relations": []}
-    for name in bundle_files:
-        b = json.loads((built_site / "data" / "finder" / name).read_text(encoding="utf-8"))
-        merged["facts"] = b.get("facts", merged["facts"])
-        merged["measures"] += b.get("measures", [])
-        merged["relations"] += [r for r in b.get("relations", []) if r not in merged["relations"]]
-    return find(merged, facts, on=on, lang=lang, include_all=include_all)
+PROFILE = ROOT / "examples" / "profiles" / "shengsi-industrial-2024-02.yaml"
 
 
-def page_facts(page) -> dict:
-    """The profile the page holds, from its share link (values as the page sends them)."""
-    return page.evaluate("""() => {
-      const p = new URLSearchParams(document.getElementById('zc-finder-share').getAttribute('href').slice(8));
-      const facts = {};
-      for (const [k, v] of p) if (k.startsWith('f.')) facts[k.slice(2)] = v === 'true' ? true : v === 'false' ? false : v;
-      return facts;
-    }""")
+def cli_find(profile_path) -> dict:
+    out = subprocess.run([sys.executable, "build.py", "find", "--profile", str(profile_path), "--json"],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 
 
-def answer_all(page, answer):
-    """Answer (or skip) every question the page asks, `answer(fact id, input kind)` → value or None."""
+def answer_all(page, facts: dict, skip=()):
+    """Answer every question the page asks from `facts` (a profile's), skipping the rest."""
+    asked = []
     for _ in range(40):
         page.wait_for_selector(DONE, timeout=BOOT_MS)
+        assert page.locator("[data-zc-finder]").get_attribute("data-state") == "ready"
         if page.locator("#zc-finder-question").is_hidden():
-            return
+            return asked
         fact = page.locator("#zc-finder-question").get_attribute("data-fact")
-        radios = page.locator("#zc-finder-question input[type=radio]")
-        value = answer(fact, "choice" if radios.count() else "text")
+        asked.append(fact)
+        value = facts.get(fact)
         before = page.locator("#zc-finder-share").get_attribute("href")
-        if value is None:
-            page.click("[data-zc-skip]")
-        elif radios.count():
-            page.check(f'#zc-finder-question input[type=radio][value="{str(value).lower() if isinstance(value, bool) else value}"]')
-            page.click("[data-zc-answer]")
+        if value is None or fact in skip:
+            page.keyboard.press("Escape")
+            page.locator("[data-zc-skip]").focus()
+            page.keyboard.press("Enter")
+        elif page.locator("#zc-finder-question input[type=radio]").count():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            radio = page.locator(f'#zc-finder-question input[type=radio][value="{text}"]')
+            radio.focus()
+            page.keyboard.press("Space")
+            page.keyboard.press("Enter")
         else:
-            page.fill("#zc-finder-q-value", str(value))
-            page.click("[data-zc-answer]")
+            field = page.locator("#zc-finder-q-value")
+            field.focus()
+            if field.get_attribute("type") == "date":
+                field.fill(str(value))     # a native date control: typed digits follow the locale's order
+            else:
+                page.keyboard.type(str(value))
+            page.keyboard.press("Enter")
         wait_until(page, lambda: page.locator("#zc-finder-share").get_attribute("href") != before)
     raise AssertionError("the page kept asking")
 
 
-def test_shengsi_firm_gets_the_totals_of_find_and_skipping_keeps_depends(page, site_url, built_site):
+def test_shengsi_industrial_firm_by_keyboard_gets_the_answers_of_build_py_find(page, site_url, built_site):
     finder_data(built_site)
-    open_finder(page, site_url, "en")
-    choose_shengsi(page)
+    profile = load_profile(PROFILE)
+    on = str(profile["on"])
+    open_finder(page, site_url, "zh")
+    choose_shengsi(page, on)
     page.wait_for_selector(DONE, timeout=BOOT_MS)
-    assert page.locator("[data-zc-finder]").get_attribute("data-state") == "ready"
     first = counts(page)
-    assert int(first["possible"]) > 0
-    # an industrial firm: yes to every yes/no question, skip the figures
-    answer_all(page, lambda fact, kind: True if kind == "choice" else None)
-    facts = page_facts(page)
-    loaded = page.evaluate("performance.getEntriesByType('resource').map(r => r.name).filter(n => n.includes('/data/finder/') && !n.endsWith('facts.json') && !n.endsWith('index.json'))")
-    files = [n.rsplit("/data/finder/", 1)[1] for n in loaded]
-    region_fact = page.evaluate("document.querySelector('[data-zc-finder]').dataset.regionFact || 'region'")
-    expected = cpython_find(built_site, files, {**facts, region_fact: SHENGSI}, on=DAY, lang="en")
+    asked = answer_all(page, profile["facts"])
+    assert asked and asked[0] != "region"              # the location was asked first, once
+    expected = cli_find(PROFILE)
     total = page.locator("#zc-finder-total")
     assert (total.get_attribute("data-min"), total.get_attribute("data-max")) == (
         expected["total"]["amount_min"] or "", expected["total"]["amount_max"] or "")
     assert counts(page) == {"possible": str(expected["counts"]["possible"]), "eligible": str(expected["counts"]["eligible"]),
                             "ruled-out": str(expected["counts"]["ruled_out"])}
-    # skipped figures leave the measures needing them "depends", not ruled out
-    depends = {m["measure"] for m in expected["measures"] if m["state"] == "depends"}
-    shown = set(page.locator(".zc-finder__measure[data-state=depends]").evaluate_all("els => els.map(e => e.dataset.measure)"))
-    assert shown == depends
+    assert counts(page) != first
+    states = dict(page.locator(".zc-finder__measure").evaluate_all(
+        "els => els.map(e => [e.closest('[data-notice]').dataset.notice + '/' + e.dataset.measure, e.dataset.state])"))
+    assert states == {f"{m['notice']}/{m['measure']}": m["state"] for m in expected["measures"]}
+    # the calculator link carries the answers the measure's inputs read, and the day
+    link = page.locator('[data-notice="shengsi-2024"] [data-measure="7"] [data-zc-calc-link]').get_attribute("href")
+    assert "#calc/7?" in link and f"_on={on}" in link and "workers=30" in link
     assert axe_problems(page) == []
-    assert page.offsite == []
+    assert page.offsite == [] and page.errors == []
 
 
-def test_changing_an_answer_updates_the_counts(page, site_url, built_site):
+def test_skipping_keeps_depends_and_changing_an_answer_updates_the_counts(page, site_url, built_site):
     finder_data(built_site)
+    profile = load_profile(PROFILE)
     open_finder(page, site_url, "en")
-    choose_shengsi(page)
-    page.wait_for_selector(DONE, timeout=BOOT_MS)
-    fact = page.locator("#zc-finder-question").get_attribute("data-fact")
-    page.locator("#zc-finder-question input").first.check()   # "yes" (or the first choice)
+    choose_shengsi(page, str(profile["on"]))
+    answer_all(page, profile["facts"], skip={"state_owned"})
+    coach = page.locator('[data-notice="shengsi-2024"] [data-measure="7"]')
+    assert coach.get_attribute("data-state") == "depends"        # skipped: not ruled out, not granted
+    assert "State-owned" in coach.inner_text()                   # and it says what it still needs
+    skipped = counts(page)
+    page.click('#zc-finder-answers [data-zc-change="state_owned"]')
+    assert page.locator("#zc-finder-question").get_attribute("data-fact") == "state_owned"
+    page.check('#zc-finder-question input[value="true"]')
     page.click("[data-zc-answer]")
-    page.wait_for_selector(f'#zc-finder-answers [data-zc-change="{fact}"]')
-    yes = counts(page)
-    page.click(f'#zc-finder-answers [data-zc-change="{fact}"]')
-    page.locator("#zc-finder-question input[type=radio]").nth(1).check()
-    page.click("[data-zc-answer]")
-    wait_until(page, lambda: counts(page) != yes)
-    low = page.locator("#zc-finder-total").get_attribute("data-min")
-    assert low == "" or Decimal(low) >= 0
+    wait_until(page, lambda: coach.get_attribute("data-state") == "ineligible")
+    assert counts(page) != skipped
+    assert int(counts(page)["ruled-out"]) == int(skipped["ruled-out"]) + 1
+    # and back: the answers list shows the change
+    assert "Yes" in page.locator("#zc-finder-answers").inner_text()
