@@ -271,9 +271,10 @@ def _relations_of(version, measure_id: str) -> list[dict]:
     out = []
     for rel in version.relations or ():
         members = rel.measures
-        if members == "*" or measure_id in [str(m) for m in members]:
+        if members == "*" or measure_id in [str(m) for m in members if not isinstance(m, dict)]:
             out.append({"id": rel.id, "kind": rel.kind, "resolve": rel.resolve, "cite": str(rel.cite),
-                        "measures": members if members == "*" else [str(m) for m in members],
+                        "measures": members if members == "*" else
+                        [f"{m['notice']}/{m['measure']}" if isinstance(m, dict) else str(m) for m in members],
                         "text": dict(rel.text)})
     return out
 
@@ -309,6 +310,9 @@ def cmd_compare(args) -> int:
     if relation is None:
         ids = ", ".join(r.id for r in version.relations or ()) or "none"
         return _fail(f"{args.notice} has no relation '{args.relation}' (relations: {ids})", 2)
+    if relation.kind != "exclusive" or any(isinstance(m, dict) for m in relation.measures or ()):
+        return _fail(f"relation '{args.relation}' involves other notices or a joint cap: see `build.py find` / "
+                     f"关系“{args.relation}”涉及其他通知或合计封顶：请用 build.py find", 2)
     inputs = _input_args(args)
     members = [str(m) for m in relation.measures] if relation.measures != "*" else \
         [str(m.id) for _, m in version.measures() if m.calculator]

@@ -205,7 +205,7 @@ class Renderer:
             target=lambda tid: self.target(version, tid, lang),
             notes_for=lambda cid: [a for a in anns if a.target is not None and str(a.target) == str(cid)],
             measure_list=lambda ms: ([str(m.id) for _, m in version.measures()] if ms == "*"
-                                     else [str(m) for m in ms]),
+                                     else [str(m) for m in ms if not isinstance(m, dict)]),
             attachment_title=self.attachment_title(lang),
         )
         toc = [(f"h-{s.id}", " ".join(x for x in (ctx["tx"](s.number), ctx["tx"](s.heading)) if x))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import calculators
@@ -77,9 +78,11 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
                     problems += facts_vocabulary.check_mappings(loaded, facts, _walk_measures)
 
     known = set(raw_versions)
+    measures_of = {nid: {str(m["id"]) for m in _latest_measures(entries)} for nid, entries in raw_versions.items()}
     for notice_id, entries in raw_versions.items():
         for loaded, _ in entries:
             problems += _check_links(loaded, known)
+            problems += _check_relation_links(loaded, measures_of)
     if problems:  # do not build or run cases on data that failed its checks
         raise ValidationFailed(problems)
 
@@ -199,6 +202,13 @@ def _check_ids(loaded: Loaded) -> list[Problem]:
             problems.append(loaded.problem(("annotations", i), "a repair needs `seed` (as in the source) or `fixed`",
                                            "修复注释需要 seed（原文）或 fixed（修复后）"))
     for i, rel in enumerate(data.get("relations") or ()):
+        kind, has_max = rel.get("kind"), rel.get("max") is not None
+        if (kind == "exclusive") != (rel.get("resolve") is not None):
+            problems.append(loaded.problem(("relations", i, "resolve"), "exclusive takes resolve: highest; joint_cap takes none",
+                                           "exclusive 须写 resolve: highest；joint_cap 不写 resolve"))
+        if (kind == "joint_cap") != has_max or (has_max and not _positive_number(rel["max"])):
+            problems.append(loaded.problem(("relations", i, "max"), "joint_cap takes max (a positive number); exclusive takes none",
+                                           "joint_cap 须写 max（正数）；exclusive 不写 max"))
         if str(rel["cite"]) not in anchors:
             problems.append(loaded.problem(("relations", i, "cite"), f"cites unknown clause '{rel['cite']}'",
                                            f"引用了不存在的条款“{rel['cite']}”"))
@@ -209,10 +219,22 @@ def _check_ids(loaded: Loaded) -> list[Problem]:
                                                "必须是措施 id 列表或 \"*\""))
                 continue
             for j, name in enumerate(names):
-                if str(name) not in measures:
+                if isinstance(name, dict):  # a measure of another notice: checked by _check_links
+                    if set(name) != {"notice", "measure"}:
+                        problems.append(loaded.problem(("relations", i, "measures", j),
+                                                       "a measure of another notice is {notice: ID, measure: ID}",
+                                                       "其他通知的措施写作 {notice: 通知 id, measure: 措施 id}"))
+                elif str(name) not in measures:
                     problems.append(loaded.problem(("relations", i, "measures", j), f"unknown measure '{name}'",
                                                    f"不存在的措施“{name}”"))
     return problems
+
+
+def _positive_number(value) -> bool:
+    try:
+        return not isinstance(value, bool) and Decimal(str(value)) > 0
+    except ArithmeticError:
+        return False
 
 
 def _check_dates(loaded: Loaded) -> list[Problem]:
@@ -296,6 +318,33 @@ def _check_provenance(loaded: Loaded, seeds_dir: Path) -> list[Problem]:
         return [loaded.problem(("provenance", "sha256"), f"sha256 does not match {seed.name} ({digest})",
                                f"sha256 与 {seed.name} 不符（实际为 {digest}）")]
     return []
+
+
+def _latest_measures(entries) -> list:
+    """The measures of a notice's latest version (what a relation from another notice names)."""
+    data = max(entries, key=lambda e: e[0].data.get("version") if isinstance(e[0].data, dict)
+               and isinstance(e[0].data.get("version"), int) else 0)[0].data
+    return [m for _, _, m in _walk_measures(data)] if isinstance(data, dict) else []
+
+
+def _check_relation_links(loaded: Loaded, measures_of: dict) -> list[Problem]:
+    """A relation naming a measure of another notice: that notice and measure exist."""
+    problems = []
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    for i, rel in enumerate(data.get("relations") or ()):
+        names = rel.get("measures") if isinstance(rel, dict) else None
+        for j, name in enumerate(names if isinstance(names, list) else ()):
+            if not (isinstance(name, dict) and set(name) == {"notice", "measure"}):
+                continue
+            where = ("relations", i, "measures", j)
+            if name["notice"] not in measures_of:
+                problems.append(loaded.problem(where + ("notice",), f"relation to unknown notice '{name['notice']}'",
+                                               f"关系涉及不存在的通知“{name['notice']}”"))
+            elif str(name["measure"]) not in measures_of[name["notice"]]:
+                problems.append(loaded.problem(where + ("measure",),
+                                               f"notice {name['notice']} has no measure '{name['measure']}'",
+                                               f"通知 {name['notice']} 没有措施“{name['measure']}”"))
+    return problems
 
 
 def _check_links(loaded: Loaded, known: set[str]) -> list[Problem]:

@@ -388,8 +388,9 @@ ERRATUM = Obj({
 
 RELATION = Obj({
     "id": Id(),
-    "kind": Enum("exclusive"),
-    "resolve": Enum("highest"),
+    "kind": Enum("exclusive", "joint_cap"),
+    "resolve": _opt(Enum("highest")),
+    "max": _opt(Any(description="joint_cap: the most the members give together (a number)")),
     "measures": Any(),
     "cite": Id(),
     "text": Text(),

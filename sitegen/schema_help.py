@@ -168,9 +168,14 @@ HELP = {
     "attachments[].notice": ("Id of another notice record this attachment is (instead of a body).", "该附件对应的另一条通知记录的 id（代替正文）。"),
     # relations between measures
     "relations[].id": ("Relation id, unique in the version.", "关系 id，在本版本中唯一。"),
-    "relations[].kind": ("exclusive = 不重复享受 (no double claiming).", "exclusive 即“不重复享受”。"),
-    "relations[].resolve": ("highest = 就高原则 (the higher amount applies).", "highest 即“就高原则”。"),
-    "relations[].measures": ("The measure ids concerned, or \"*\" for all.", "涉及的措施 id，或 \"*\" 表示全部。"),
+    "relations[].kind": ("exclusive = 不重复享受 (no double claiming); joint_cap = the members are capped together "
+                         "(合计最高不超过).", "exclusive 即“不重复享受”；joint_cap 即几项措施合计封顶（合计最高不超过）。"),
+    "relations[].resolve": ("highest = 就高原则 (the higher amount applies); required for exclusive.",
+                            "highest 即“就高原则”；exclusive 必填。"),
+    "relations[].max": ("joint_cap: the most the members give together, in yuan.", "joint_cap：各措施合计的最高金额（元）。"),
+    "relations[].measures": ("The measure ids concerned, or \"*\" for all; a measure of another notice is "
+                             "{notice: ID, measure: ID}.",
+                             "涉及的措施 id，或 \"*\" 表示全部；其他通知的措施写作 {notice: 通知 id, measure: 措施 id}。"),
     "relations[].cite": ("The clause that states the relation.", "写明该关系的条款。"),
     "relations[].text": ("The relation in words.", "关系的文字说明。"),
     # relations between notices

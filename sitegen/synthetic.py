@@ -78,8 +78,9 @@ def charter_measure(clause_id: str, year: int) -> dict:
         "rounding": {"places": 2, "mode": "half_up"},
         "amount_kind": "up_to",
         "inputs": [
-            {"id": "charter_date", "type": "date", "label": _t("包车返岗日期", "Date of the chartered trip")},
-            {"id": "cost", "type": "money", "label": _t("包车费用", "Charter cost"),
+            {"id": "charter_date", "type": "date", "fact": "charter_date",
+             "label": _t("包车返岗日期", "Date of the chartered trip")},
+            {"id": "cost", "type": "money", "fact": "charter_cost", "label": _t("包车费用", "Charter cost"),
              "unit": _t("元", "yuan"), "min": 0},
         ],
         "rules": [
@@ -163,8 +164,14 @@ def notice(i: int, *, clauses_per_section: int = 4, sections: int = 3,
     return data, cases
 
 
+FACTS = Path(__file__).resolve().parents[1] / "policies" / "facts.yaml"
+
+
 def write_corpus(root: Path, count: int, start: int = 0) -> list[str]:
-    """Write `count` synthetic notices as `root/<id>/v1.yaml` (+ cases.yaml); returns the ids."""
+    """Write `count` synthetic notices as `root/<id>/v1.yaml` (+ cases.yaml) and the facts
+    vocabulary their inputs map onto (root/facts.yaml, for the finder); returns the ids."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "facts.yaml").write_text(FACTS.read_text(encoding="utf-8"), encoding="utf-8")
     ids = []
     for i in range(start, start + count):
         data, cases = notice(i)

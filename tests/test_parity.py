@@ -101,3 +101,42 @@ def test_pyodide_equals_cpython_field_for_field(runtime, jobs, snapshot):
     cells = [want for job in jobs if job["name"].endswith("(a bad cell)")
              for want in [cpython_reply(job)]]
     assert cells and all(w["type"] == "error" and w["error"]["row"] is not None for w in cells)
+
+
+# -- the finder (calculators/finder.py, partial.py): every example profile, and golden cases with
+#    half their inputs hidden, give the same JSON in Pyodide as in CPython.
+
+FINDER_HARNESS = ROOT / "tests" / "node" / "finder_parity.mjs"
+
+
+def test_finder_and_partial_evaluation_equal_cpython(runtime, jobs):
+    from calculators.web.bridge import evaluate_json, find_json
+    from sitegen import finder_data
+    from sitegen.profiles import load_profile
+    bundle = json.loads(finder_data.dumps(finder_data.bundle_for(corpus())))
+    profiles = sorted((ROOT / "examples" / "profiles").glob("*.yaml"))
+    finds = [{"bundle": bundle, "facts": p["facts"], "on": p["on"], "lang": lang, "include_all": p["all"]}
+             for p in map(load_profile, profiles) for lang in ("zh", "en")]
+    finds.append({**finds[0], "facts": {"regoin": "330922"}})  # a bad fact: the same error
+    partials = [{"spec": j["spec"], "known": dict(list(j["inputs"].items())[::2]), "lang": j["lang"],
+                 "on": j.get("on")} for j in jobs]
+    manifest = {"runtime": str(runtime.folder) + "/", "stdlib": pyodide_bundle.STDLIB,
+                "stdlibFull": pyodide_bundle.STDLIB_FULL, "snapshot": pyodide_bundle.SNAPSHOT,
+                "package": pyodide_bundle.DIST, "lock": runtime.lock}
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+        json.dump({"runtime": manifest, "finds": finds, "partials": partials}, f)
+        f.flush()
+        proc = subprocess.run(["node", str(FINDER_HARNESS), f.name], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(out["finds"]) == len(finds) >= 21 and len(out["partials"]) == len(partials)
+    for job, got in zip(finds, out["finds"]):
+        want = find_json(json.dumps(job["bundle"]), json.dumps(job["facts"]), job["on"], job["lang"], job["include_all"])
+        assert json.loads(got) == json.loads(want)
+    assert "error" in json.loads(out["finds"][-1])
+    states = set()
+    for job, got in zip(partials, out["partials"]):
+        want = evaluate_json(json.dumps(job["spec"]), json.dumps(job["known"]), job["lang"], job["on"])
+        assert json.loads(got) == json.loads(want), job
+        states.add(json.loads(want).get("result", {}).get("state"))
+    assert {"depends", "eligible", "ineligible"} <= states

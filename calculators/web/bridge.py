@@ -59,3 +59,30 @@ def _internal(code: str, exc: Exception) -> dict:
     text = f"{type(exc).__name__}: {exc}"
     return {"code": code, "input_id": None, "message_zh": f"计算器内部错误：{text}",
             "message_en": f"Calculator error: {text}"}
+
+
+def evaluate_json(spec_json: str, known_json: str, lang: str, on: str | None = None) -> str:
+    """Partial evaluation (calculators/partial.py): {"result": …} or {"error": …} as JSON text."""
+    from calculators.partial import evaluate
+    on = on if isinstance(on, str) else None  # JavaScript's null arrives as a proxy, not None
+    try:
+        reply = {"result": evaluate(json.loads(spec_json), json.loads(known_json), lang=lang, on=on)}
+    except (InputError, RuleError) as exc:
+        reply = {"error": exc.to_dict()}
+    except Exception as exc:  # a bad spec or an engine bug: reported, never thrown at the page
+        reply = {"error": _internal("internal", exc)}
+    return json.dumps(reply, ensure_ascii=False, sort_keys=True)
+
+
+def find_json(bundle_json: str, facts_json: str, on: str, lang: str, include_all: bool = False) -> str:
+    """The finder (calculators/finder.py): `bundle_json` is one bundle or a list of the files the
+    page loaded (facts.json and the region/year files); a bad fact comes back as an error naming it."""
+    from calculators.finder import find
+    try:
+        reply = {"result": find(json.loads(bundle_json), json.loads(facts_json), on=on, lang=lang,
+                                include_all=bool(include_all))}
+    except InputError as exc:  # FactError: input_id is the fact
+        reply = {"error": exc.to_dict()}
+    except Exception as exc:  # noqa: BLE001 - never a traceback in the page
+        reply = {"error": _internal("internal", exc)}
+    return json.dumps(reply, ensure_ascii=False, sort_keys=True)
