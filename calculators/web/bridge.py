@@ -30,12 +30,13 @@ def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None =
 _BUNDLES: dict[str, dict] = {}  # the worker's merged bundles, by the URLs they came from
 
 
-def find_json(key: str | None, bundle_json: str | None, facts_json: str, on: str | None, lang: str,
-              include_all: bool = False) -> str:
-    """The finder (calculators.finder.find) as JSON text: {"result": …} or {"error": …}.
+def find_cached_json(key: str | None, bundle_json: str | None, facts_json: str, on: str | None, lang: str,
+                     include_all: bool = False) -> str:
+    """find_json (below) for the finder page, with the bundle kept between answers.
 
     `bundle_json`: one bundle, or a list of bundle files (merged here). It crosses once per `key`
-    (the worker's URL list) and is kept; later calls send `bundle_json=None` and only the facts."""
+    (the worker's URL list) and is kept; later calls send `bundle_json=None` and only the facts,
+    so an answer does not parse the measures again."""
     try:
         if bundle_json is not None:
             bundle = json.loads(bundle_json)

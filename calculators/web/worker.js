@@ -190,7 +190,7 @@ async function find(msg) {
   let bundleJson;
   if (msg.bundle) bundleJson = JSON.stringify(msg.bundle);
   else if (!bundlesSent.has(key)) bundleJson = JSON.stringify(await Promise.all(urls.map(loadSpecs)));
-  const findJson = info.findJson || (info.findJson = info.pyodide.pyimport("calculators.web.bridge").find_json);
+  const findJson = info.findJson || (info.findJson = info.pyodide.pyimport("calculators.web.bridge").find_cached_json);
   const reply = JSON.parse(findJson(key, bundleJson, JSON.stringify(msg.facts || {}), msg.on || undefined,
     msg.lang || "zh", !!msg.include_all));
   if (key !== undefined && !reply.error) bundlesSent.add(key);
