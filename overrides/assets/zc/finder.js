@@ -17,7 +17,8 @@
 // reader presses "remember", and removed by "forget".
 //
 // For tests: the root element gets data-state = idle | loading | ready | error, and the counts
-// element data-possible / data-eligible / data-ruled-out.
+// element data-possible / data-eligible / data-ruled-out. Marks "zc-finder-ask" (an answer given)
+// and "zc-finder-result" (its results shown) time each step (benchmarks/finder.py).
 (() => {
   "use strict";
 
@@ -116,6 +117,14 @@
 
   ui.hidden = false;
   document.querySelectorAll("[data-zc-hide-with-js]").forEach((e) => { e.hidden = true; });
+  // The engine boots (a second or two) while the reader picks the place, as calculators do on a
+  // first touch; the finder's index and facts come with it.
+  const wake = () => {
+    engine().then((eng) => eng && eng.start());
+    getJson("facts.json").catch(() => {});
+    getJson("index.json").catch(() => {});
+  };
+  for (const type of ["pointerover", "focusin", "pointerdown"]) where.addEventListener(type, wake, { once: true, passive: true });
   root.dataset.state = "idle";
 
   // ---- data ------------------------------------------------------------------------------------
@@ -188,6 +197,7 @@
   async function run() {
     if (!profile.region || !profile.on) return;
     const mine = ++runId;
+    performance.mark("zc-finder-ask");
     root.dataset.state = "loading";
     root.setAttribute("aria-busy", "true");
     const eng = await engine();
