@@ -189,7 +189,10 @@ async function find(msg) {
   const key = msg.bundle ? undefined : urls.join("\n");
   let bundleJson;
   if (msg.bundle) bundleJson = JSON.stringify(msg.bundle);
-  else if (!bundlesSent.has(key)) bundleJson = JSON.stringify(await Promise.all(urls.map(loadSpecs)));
+  else if (!bundlesSent.has(key)) { // the files' text as one JSON list: parsed once, in Python
+    const texts = await Promise.all(urls.map((url) => fetchBytes(url).then((b) => new TextDecoder().decode(b))));
+    bundleJson = `[${texts.join(",")}]`;
+  }
   const findJson = info.findJson || (info.findJson = info.pyodide.pyimport("calculators.web.bridge").find_cached_json);
   const reply = JSON.parse(findJson(key, bundleJson, JSON.stringify(msg.facts || {}), msg.on || undefined,
     msg.lang || "zh", !!msg.include_all));
