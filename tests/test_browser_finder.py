@@ -192,6 +192,9 @@ def answer_all(page, facts: dict, skip=()):
                 page.keyboard.type(str(value))
             page.keyboard.press("Enter")
         wait_until(page, lambda: page.locator("#zc-finder-share").get_attribute("href") != before)
+        # the keyboard stays in the flow: on the next question, or on the results once none is left
+        assert page.evaluate("document.activeElement.closest('#zc-finder-question') !== null"
+                             " || document.activeElement.id === 'zc-finder-results-h'")
     raise AssertionError("the page kept asking")
 
 

@@ -664,7 +664,10 @@
     if (last && root.dataset.state === "ready") {
       const next = nextFact(last);
       ask(next, { focus: focusQuestion && !!next });
-      if (!next) counts.textContent += ` — ${TEXT.allAnswered}`;
+      if (!next) {
+        counts.textContent += ` — ${TEXT.allAnswered}`;
+        if (focusQuestion) $("zc-finder-results-h").focus(); // the question's button is gone: on to the results
+      }
     }
   }
 
