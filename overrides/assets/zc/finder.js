@@ -444,7 +444,8 @@
     const hit = choices && choices.find((c) => c.value === String(value));
     if (hit) return hit.text;
     const unit = label(fact.unit);
-    return (typeof value === "object" ? JSON.stringify(value) : String(value)) + (unit ? ` ${unit}` : "");
+    const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+    return (/^-?\d+(\.\d+)?$/.test(text) ? money(text) : text) + (unit ? ` ${unit}` : "");
   }
 
   function renderAnswers() {
