@@ -285,8 +285,8 @@ def cmd_find(args) -> int:
     from sitegen import finder_data, profiles
     try:
         profile = profiles.load_profile(Path(args.profile))
-    except profiles.ProfileError as exc:
-        return _fail(exc.message_zh if args.lang == "zh" else exc.message_en, 2)
+    except profiles.ProfileError as exc:  # the file itself: in both languages, as validate reports
+        return _fail(f"{exc.message_en} / {exc.message_zh}", 2)
     on = args.on or profile["on"] or dt.date.today().isoformat()
     # the bundle as the site ships it (JSON), so the answer is the page's
     bundle = json.loads(finder_data.dumps(finder_data.bundle_for(_corpus())))

@@ -126,7 +126,23 @@ def cli_attacks(tmp: Path) -> list[tuple[str, Callable[[], tuple[bool, str]]]]:
         '                text: {zh: "差 {gap}", en: "gap {gap}"}\n'
         '              - let: amount\n                expr: "workers * 500 + 0 * (500 / gap)"'), encoding="utf-8")
 
+    profiles = {}  # finder profiles that must be refused naming the fact (or the file)
+    for name, text in (("typo", "facts: {regoin: '330922'}"), ("code", "facts: {sector: \"__import__('os')\"}"),
+                       ("huge", "facts: {charter_cost: '" + "9" * 100_000 + "'}"), ("list", "- 1"),
+                       ("series", "facts: {electricity: {'2024-13': 5}}")):
+        profiles[name] = tmp / f"profile-{name}.yaml"
+        profiles[name].write_text(text + "\n", encoding="utf-8")
+
     attacks = [
+        ("find profile missing", lambda: judged(cli("find", "--profile", str(tmp / "none.yaml")), 2, "no such file")),
+        ("find unknown fact", lambda: judged(cli("find", "--profile", str(profiles["typo"])), 2, "regoin")),
+        ("find fact that is code", lambda: judged(cli("find", "--profile", str(profiles["code"])), 2, "sector")),
+        ("find fact of 100,000 digits", lambda: judged(cli("find", "--profile", str(profiles["huge"])), 2,
+                                                       "charter_cost")),
+        ("find profile that is a list", lambda: judged(cli("find", "--profile", str(profiles["list"])), 2)),
+        ("find month 13", lambda: judged(cli("find", "--profile", str(profiles["series"])), 2, "2024-13")),
+        ("find --on 2024-02-30", lambda: judged(cli("find", "--profile", str(profiles["typo"]), "--on", "2024-02-30"),
+                                                2, "calendar")),
         ("calc --on 2024-02-30", lambda: judged(cli(*calc, *good, "--on", "2024-02-30"), 2, "calendar")),
         ("calc --on yesterday", lambda: judged(cli(*calc, *good, "--on", "yesterday"), 2, "YYYY-MM-DD")),
         ("calc --on 10000-01-01", lambda: judged(cli(*calc, *good, "--on", "10000-01-01"), 2, "YYYY-MM-DD")),

@@ -14,11 +14,9 @@ import re
 from decimal import Decimal
 
 from .engine import _check_lang, _pick
-from .errors import CalculatorError, InputError, RuleError, SpecError
-from .expr import compile_expression
+from .errors import InputError, RuleError, SpecError
 from .inputs import format_value, read_input_spec
-from .lists import read_declaration
-from .partial import Unknown, abstract_value, evaluate, unknown_input
+from .partial import Unknown, abstract_value, evaluate, prepared, unknown_input
 from .status import as_day, result_status
 
 NATIONAL = ("100000", "000000")
@@ -146,8 +144,7 @@ def _fact_values(vocabulary, values):
 def map_inputs(entry, vocabulary, values, plain) -> tuple:
     """(known raw inputs, abstract inputs) of one measure from the facts."""
     known, abstract = {}, {}
-    for data in entry["spec"].get("inputs") or []:
-        spec = read_declaration(data)[0]
+    for spec in prepared(entry["spec"]):
         mapping = (entry.get("map") or {}).get(spec.id)
         if mapping is None:
             abstract[spec.id] = unknown_input(spec, frozenset([SPECIFIC + spec.id]))
@@ -192,6 +189,7 @@ def _measure(entry, vocabulary, values, plain, on, lang):
     url = entry.get("url")
     return {"notice": entry["notice"], "version": entry.get("version"), "measure": entry["measure"],
             "title": title, "notice_title": _pick(entry.get("notice_title"), lang),
+            "beneficiary": spec.get("beneficiary"),
             "state": answer["state"], "amount": answer["amount"],
             "amount_min": answer["amount_min"], "amount_max": answer["amount_max"],
             "amount_kind": answer["amount_kind"],
@@ -303,11 +301,3 @@ def total(measures, relations, lang) -> dict:
             "amount_max": None if high is None else format(high.quantize(_MONEY), "f"),
             "applied_relations": applied}
 
-
-def check_facts_profile(bundle, facts) -> dict:
-    """The profile's facts read against the vocabulary (raises FactError naming the fact)."""
-    return Vocabulary(bundle.get("facts") or []).read(facts)
-
-
-__all__ = ["find", "merge_bundles", "covers", "Vocabulary", "FactError", "CalculatorError",
-           "compile_expression"]

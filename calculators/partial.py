@@ -338,6 +338,69 @@ def abstract_value(source, values: dict):
     return _Abstract(text).value(values)
 
 
+# -- what a condition assumed to hold (or fail) says about the unknowns it reads ------------
+
+_FLIP = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE, ast.Eq: ast.Eq, ast.NotEq: ast.NotEq}
+_NEGATE = {ast.Lt: ast.GtE, ast.LtE: ast.Gt, ast.Gt: ast.LtE, ast.GtE: ast.Lt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
+
+
+def assume(source, values: dict, truth: bool = True) -> None:
+    """Narrow the unknowns in `values` by a condition known to be `truth` in this world:
+    `workers >= 5` raises an unknown head count's floor to 5, `hr_agency` makes it true,
+    `venue != 'asia'` drops a choice. Only ever narrows, so what follows stays sound."""
+    text = expression_source(source)
+    _assume(compile_expression(text)._tree.body, _Abstract(text), values, truth)
+
+
+def _assume(node, abstract, values, truth):
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        _assume(node.operand, abstract, values, not truth)
+    elif isinstance(node, ast.BoolOp):
+        if isinstance(node.op, ast.And) == truth:  # a and b holds, a or b fails: each part does
+            for part in node.values:
+                _assume(part, abstract, values, truth)
+    elif isinstance(node, ast.Name) and node.id not in CONSTANT_NAMES:
+        if isinstance(values.get(node.id), Unknown) and values[node.id].type == "bool":
+            values[node.id] = truth
+    elif isinstance(node, ast.Compare) and (truth or len(node.ops) == 1):
+        operands = [node.left] + list(node.comparators)
+        for i, op in enumerate(node.ops):
+            op = type(op) if truth else _NEGATE[type(op)]
+            _narrow_pair(operands[i], op, operands[i + 1], abstract, values)
+
+
+def _narrow_pair(left, op, right, abstract, values):
+    for name, other, o in ((left, right, op), (right, left, _FLIP[op])):
+        current = values.get(name.id) if isinstance(name, ast.Name) else None
+        if isinstance(current, Unknown):
+            bound = abstract.eval(other, values)
+            if not isinstance(bound, Unknown):
+                values[name.id] = _narrowed(current, o, bound)
+            return
+
+
+def _narrowed(value, op, bound):
+    kind = value.type
+    if kind in _ORDERED and _type(bound) == kind:
+        lo, hi = value.lo, value.hi
+        if op is ast.Eq:
+            lo = hi = bound
+        elif op in (ast.Lt, ast.LtE):
+            hi = bound if hi is None else min(hi, bound)
+        elif op in (ast.Gt, ast.GtE):
+            lo = bound if lo is None else max(lo, bound)
+        if lo is not None and hi is not None and lo > hi:  # a contradiction: leave it be
+            return value
+        return make(kind, lo, hi, value.deps)
+    if kind in ("str", "bool") and _type(bound) == kind and op in (ast.Eq, ast.NotEq):
+        options = value.options
+        if op is ast.Eq and (options is None or bound in options):
+            return bound
+        if op is ast.NotEq and options is not None and len(options - {bound}) >= 1:
+            return make(kind, None, None, value.deps, options - {bound})
+    return value
+
+
 # -- worlds: the steps run over abstract values ------------------------------------------
 
 class World:
@@ -415,6 +478,7 @@ class _Runner:
             world.certain = False
             world.open |= deps_of(holds) or frozenset(["?"])
             world.trace.append(("require",) + _filled(world, step.get("text")) + (cite, "open"))
+            assume(step["require"], world.values, True)  # the measure goes on only if it holds
         return [world]
 
     def _assign(self, world, step, value):
@@ -492,10 +556,12 @@ class _Runner:
             taken = world.copy() if holds is not True else world
             if holds is not True:
                 taken.open |= deps_of(holds)
+                assume(case.get("when"), taken.values, True)
             found += self.run(case.get("rules"), [taken])
             if holds is True:
                 return found
             world.open |= deps_of(holds)
+            assume(case.get("when"), world.values, False)
         return found + [world]  # no case applied: the concrete run goes on unchanged
 
     def step_note(self, step, world):
@@ -608,6 +674,24 @@ def _complete(specs, known: dict) -> bool:
 
 # -- the answer ---------------------------------------------------------------------------
 
+_PREPARED = {}  # id(spec) -> (spec, input specs): the finder asks about the same specs each answer
+_PREPARED_MAX = 4096
+
+
+def prepared(spec) -> list:
+    """The measure's input specs, once the spec is checked (SpecError otherwise); remembered for
+    the spec object itself (held, so its id cannot be reused while remembered)."""
+    found = _PREPARED.get(id(spec))
+    if found is not None and found[0] is spec:
+        return found[1]
+    _require_valid(spec)
+    specs = [read_declaration(d)[0] for d in spec.get("inputs") or []]
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.clear()
+    _PREPARED[id(spec)] = (spec, specs)
+    return specs
+
+
 def evaluate(spec: dict, known: dict, *, lang: str = "zh", on=None, abstract: dict | None = None) -> dict:
     """What the measure gives with the inputs in `known` (raw values, as for `calculate`).
 
@@ -615,8 +699,7 @@ def evaluate(spec: dict, known: dict, *, lang: str = "zh", on=None, abstract: di
     from facts). Returns {state: eligible|ineligible|depends, amount, amount_min, amount_max,
     amount_kind, needs, reasons, cites, status, steps}; see docs/format.md, "The finder"."""
     _check_lang(lang)
-    _require_valid(spec)
-    specs = [read_declaration(d)[0] for d in spec.get("inputs") or []]
+    specs = prepared(spec)
     known = {k: v for k, v in (known or {}).items() if v is not None}
     ids = {s.id for s in specs}
     known = {k: v for k, v in known.items() if k in ids}

@@ -184,6 +184,24 @@ def _options(vocabulary, fact_id):
     return None
 
 
+def markdown_page(facts: dict) -> str:
+    """The vocabulary as a page for publishers (/facts/, written at build time from facts.yaml)."""
+    def cell(text) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ") if text else ""
+
+    lines = ["# Facts: the finder's vocabulary", "",
+             "Generated from `policies/facts.yaml` at build time. An input reads a fact with "
+             "`fact: ID`, `fact: {id: ID, period: P}` for a series, or `fact: {expr: …}` "
+             "(see [the notice format](../format/#facts-the-finders-vocabulary-policiesfactsyaml)).", "",
+             "| id | type | per | unit | label | choices |", "| --- | --- | --- | --- | --- | --- |"]
+    for fact in facts.get("facts") or []:
+        label, unit = fact["label"], fact.get("unit") or {}
+        choices = "; ".join(f"`{c['value']}` {c['label']['en']} ({c['label']['zh']})" for c in fact.get("choices") or [])
+        lines.append(f"| `{fact['id']}` | {fact['type']} | {fact.get('by') or ''} | "
+                     f"{cell(unit.get('en'))} | {cell(label['en'])} ({cell(label['zh'])}) | {cell(choices)} |")
+    return "\n".join(lines) + "\n"
+
+
 def measure_map(measure) -> dict:
     """{input id: fact mapping} of a measure, for the finder bundle (specific inputs left out)."""
     found = {}

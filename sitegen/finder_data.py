@@ -25,7 +25,7 @@ from .model import thaw
 from .specs import version_specs
 
 FOLDER = "data/finder"
-MAX_YEARS = 6  # a notice without an end date is filed under its first years only
+OPEN_YEARS = 2  # a notice without an end date is filed under its first two years
 
 
 def region_key(code) -> str:
@@ -42,8 +42,9 @@ def notice_years(version) -> list:
     years = sorted({int(str(d)[:4]) for d in days})
     if not years:
         return []
-    last = years[-1] if (version.dates or {}).get("valid_to") or len(years) > 1 else years[0] + 1
-    return list(range(years[0], min(last, years[0] + MAX_YEARS - 1) + 1))
+    if (version.dates or {}).get("valid_to"):
+        return list(range(years[0], years[-1] + 1))
+    return list(range(years[0], max(years[-1], years[0] + OPEN_YEARS - 1) + 1))
 
 
 def measure_entries(corpus, version) -> list:

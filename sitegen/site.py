@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from sitegen import exports, finder_data, pointintime, pyodide_bundle, search, urls
+from sitegen import facts as facts_vocabulary
 from sitegen.lifecycle import status
 from sitegen.pages import Page, Renderer
 
@@ -57,6 +58,8 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
         with tempfile.TemporaryDirectory(prefix="zc-docs-", dir=SCRATCH) as scratch:
             docs = Path(scratch) / "docs"
             write_docs_dir(pages, docs)
+            if corpus.facts:  # the finder's vocabulary as a table for publishers (/facts/)
+                (docs / "facts.md").write_text(facts_vocabulary.markdown_page(corpus.facts), encoding="utf-8")
             config = run_mkdocs(docs, site, build_date=build_date)
         write_redirect(site, "zh/", urls.home("zh"))
         exports.write_data(corpus, site, status_of=status_of)

@@ -70,7 +70,7 @@ def test_exclusive_highest_takes_the_higher_and_says_so():
     plain = find(_bundle([]), SHENGSI, on="2024-02-20", lang="en")
     states = {m["measure"]: (m["state"], m["amount_min"], m["amount_max"]) for m in plain["measures"]}
     assert states["7"] == ("eligible", "40000.00", "40000.00")
-    assert states["10"] == ("depends", "0.00", "100000.00")  # workers unknown: up to the cap
+    assert states["10"] == ("depends", "2500.00", "100000.00")  # 5 or more workers, 500 each, capped
     assert plain["total"] == {"amount_min": "40000.00", "amount_max": "140000.00", "applied_relations": []}
     relation = {"id": "x/r1", "kind": "exclusive", "resolve": "highest", "cite": "7",
                 "measures": [["shengsi-2024", "7"], ["shengsi-2024", "10"]],

@@ -134,6 +134,7 @@ def test_finder_and_partial_evaluation_equal_cpython(runtime, jobs):
         want = find_json(json.dumps(job["bundle"]), json.dumps(job["facts"]), job["on"], job["lang"], job["include_all"])
         assert json.loads(got) == json.loads(want)
     assert "error" in json.loads(out["finds"][-1])
+    assert json.loads(out["loaded"]) == json.loads(out["finds"][0])  # files loaded once answer the same
     states = set()
     for job, got in zip(partials, out["partials"]):
         want = evaluate_json(json.dumps(job["spec"]), json.dumps(job["known"]), job["lang"], job["on"])

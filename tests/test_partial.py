@@ -99,6 +99,28 @@ def test_an_unknown_requirement_is_what_the_measure_depends_on():
     assert evaluate(spec, {"workers": "3"})["state"] == "ineligible"  # fewer than 5: ruled out whatever else
 
 
+def test_a_requirement_assumed_narrows_what_follows():
+    spec = next(s for s in SPECS if s["notice"] == "shengsi-2024" and s["id"] == "10")
+    answer = evaluate(spec, {"hr_agency": "true"})
+    assert answer["state"] == "depends" and answer["needs"] == ["workers"]
+    assert (answer["amount_min"], answer["amount_max"]) == ("2500.00", "100000.00")  # 5 or more × 500, capped
+
+
+@pytest.mark.parametrize("condition, truth, before, after", [
+    ("n >= 5", True, Unknown("number", Decimal(0), None), (Decimal(5), None)),
+    ("n >= 5", False, Unknown("number", Decimal(0), None), (Decimal(0), Decimal(5))),
+    ("2 <= n <= 9", True, Unknown("number", None, None), (Decimal(2), Decimal(9))),
+    ("n > 5 and n < 3", True, Unknown("number", Decimal(0), Decimal(10)), (Decimal(5), Decimal(10))),  # n < 3 contradicts: kept
+    ("n > 5 or n < 3", True, Unknown("number", Decimal(0), Decimal(10)), (Decimal(0), Decimal(10))),  # either: no narrowing
+])
+def test_assume_narrows_only_what_the_condition_says(condition, truth, before, after):
+    from calculators.partial import assume
+    values = {"n": before}
+    assume(condition, values, truth)
+    found = values["n"]
+    assert ((found, found) if not isinstance(found, Unknown) else (found.lo, found.hi)) == after
+
+
 @pytest.mark.parametrize("source, values, expected", [
     ("a + b", {"a": Unknown("number", Decimal(1), Decimal(2)), "b": Decimal(3)}, (Decimal(4), Decimal(5))),
     ("a * 2 - 1", {"a": Unknown("number", Decimal(0), None)}, (Decimal(-1), None)),
@@ -117,6 +139,11 @@ def test_interval_arithmetic(source, values, expected):
     ("a > 5", {"a": Unknown("number", Decimal(6), None)}, True),
     ("a > 5", {"a": Unknown("number", None, Decimal(5))}, False),
     ("a > 5", {"a": Unknown("number", Decimal(0), Decimal(10))}, None),
+    ("a < 5", {"a": Unknown("number", Decimal(0), Decimal(10))}, None),
+    ("a < 5", {"a": Unknown("number", Decimal(1), Decimal(4))}, True),
+    ("a < 5", {"a": Unknown("number", Decimal(5), None)}, False),
+    ("a <= 5", {"a": Unknown("number", None, Decimal(5))}, True),
+    ("a == 5", {"a": Unknown("number", Decimal(6), None)}, False),
     ("k == 'x'", {"k": Unknown("str", options={"y", "z"})}, False),
     ("k == 'x' or b", {"k": Unknown("str", options={"x", "z"}), "b": True}, True),
     ("k == 'x' and b", {"k": Unknown("str", options={"x", "z"}), "b": False}, False),

@@ -113,3 +113,18 @@ def test_more_facts_never_revive_a_measure_ruled_out():
 def test_next_fact_is_the_one_that_decides_most():
     answer = run_profile(ROOT / "examples" / "profiles" / "unknown-region-2024-02.yaml")
     assert answer["next_facts"][0] == "region"
+
+
+def test_the_bridge_remembers_finder_files_once_loaded():
+    from calculators.web.bridge import find_json, find_loaded_json, load_bundle_json
+    files = finder_data.bundles(corpus())
+    for name in ("facts.json", "r33-2024.json"):
+        load_bundle_json(f"data/finder/{name}", finder_data.dumps(files[name]))
+    facts = json.dumps({"region": "330922", "hr_agency": True})
+    loaded = find_loaded_json(json.dumps(["data/finder/facts.json", "data/finder/r33-2024.json"]), facts,
+                              "2024-02-20", "en", False)
+    direct = find_json(json.dumps([json.loads(finder_data.dumps(files[n])) for n in ("facts.json", "r33-2024.json")]),
+                       facts, "2024-02-20", "en", False)
+    assert json.loads(loaded) == json.loads(direct) and "result" in json.loads(loaded)
+    missing = json.loads(find_loaded_json(json.dumps(["data/finder/r99-1999.json"]), facts, "2024-02-20", "en"))
+    assert "not loaded" in missing["error"]["message_en"]

@@ -87,3 +87,26 @@ def find_json(bundle_json: str, facts_json: str, on: str, lang: str, include_all
     except Exception as exc:  # noqa: BLE001 - never a traceback in the page
         reply = {"error": _internal("internal", exc)}
     return json.dumps(reply, ensure_ascii=False, sort_keys=True)
+
+
+_BUNDLES = {}  # url -> parsed bundle: the worker parses each finder file once, not on every answer
+
+
+def load_bundle_json(url: str, bundle_json: str) -> None:
+    """Remember one finder file (data/finder/…) under its URL for `find_loaded_json`."""
+    _BUNDLES[url] = json.loads(bundle_json)
+
+
+def find_loaded_json(urls_json: str, facts_json: str, on: str, lang: str, include_all: bool = False) -> str:
+    """`find_json` over files already given to `load_bundle_json` (an unknown URL is an error)."""
+    from calculators.finder import find
+    try:
+        bundles = [_BUNDLES[url] for url in json.loads(urls_json)]
+        reply = {"result": find(bundles, json.loads(facts_json), on=on, lang=lang, include_all=bool(include_all))}
+    except KeyError as exc:
+        reply = {"error": _internal("internal", Exception(f"finder file not loaded: {exc}"))}
+    except InputError as exc:
+        reply = {"error": exc.to_dict()}
+    except Exception as exc:  # noqa: BLE001 - never a traceback in the page
+        reply = {"error": _internal("internal", exc)}
+    return json.dumps(reply, ensure_ascii=False, sort_keys=True)

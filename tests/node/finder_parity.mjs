@@ -18,7 +18,12 @@ try {
     j.on, j.lang, j.include_all));
   const partials = job.partials.map((j) => bridge.evaluate_json(JSON.stringify(j.spec), JSON.stringify(j.known),
     j.lang, j.on || undefined));
-  process.stdout.write(JSON.stringify({ finds, partials }) + "\n");
+  // the worker's way: each file parsed once, then answers by URL
+  const first = job.finds[0];
+  bridge.load_bundle_json("bundle.json", JSON.stringify(first.bundle));
+  const loaded = bridge.find_loaded_json(JSON.stringify(["bundle.json"]), JSON.stringify(first.facts), first.on,
+    first.lang, first.include_all);
+  process.stdout.write(JSON.stringify({ finds, partials, loaded }) + "\n");
 } catch (err) {
   process.stderr.write(`finder_parity.mjs: ${err && err.stack ? err.stack : err}\n`);
   process.exit(1);
