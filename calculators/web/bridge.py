@@ -7,7 +7,6 @@ the JSON that CPython would serialise, and no PyProxy has to be freed.
 import json
 
 from calculators import CalculatorError, InputError, RuleError, calculate
-from calculators.finder import find, merge_bundles
 
 
 def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None = None) -> str:
@@ -25,35 +24,6 @@ def calculate_json(spec_json: str, inputs_json: str, lang: str, on: str | None =
     except Exception as exc:  # the engine promises never to get here; say so if it does
         reply = {"error": _internal("internal", exc)}
     return json.dumps(reply, ensure_ascii=False, sort_keys=True)
-
-
-_BUNDLES: dict[str, dict] = {}  # the worker's merged bundles, by the URLs they came from
-
-
-def find_cached_json(key: str | None, bundle_json: str | None, facts_json: str, on: str | None, lang: str,
-                     include_all: bool = False) -> str:
-    """find_json (below) for the finder page, with the bundle kept between answers.
-
-    `bundle_json`: one bundle, or a list of bundle files (merged here). It crosses once per `key`
-    (the worker's URL list) and is kept; later calls send `bundle_json=None` and only the facts,
-    so an answer does not parse the measures again."""
-    try:
-        if bundle_json is not None:
-            bundle = json.loads(bundle_json)
-            if isinstance(bundle, list):
-                bundle = merge_bundles(bundle)
-            if key is not None:
-                _BUNDLES.clear()  # one location and year at a time: keep memory flat
-                _BUNDLES[key] = bundle
-        else:
-            bundle = _BUNDLES[key]
-        result = find(bundle, json.loads(facts_json), on=on, lang=lang, include_all=include_all)
-        reply = {"result": result}
-    except (InputError, RuleError) as exc:
-        reply = {"error": exc.to_dict()}
-    except Exception as exc:  # noqa: BLE001 — reported to the page in both languages, never raised
-        reply = {"error": _internal("internal", exc)}
-    return json.dumps(reply, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _internal(code: str, exc: Exception) -> dict:

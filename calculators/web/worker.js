@@ -128,8 +128,6 @@ export async function boot(rt, { fetch: get = fetchBytes, snapshot: snapshotByte
     });
   }
   lap("import_engine");
-  // The finder's entry point is looked up on first use (findJson below): the snapshot's import list
-  // stays the calculators' own.
   return { pyodide, calculateJson, public: { snapshot: fromSnapshot, phases } };
 }
 
@@ -177,26 +175,32 @@ async function calculate(msg) {
   return calculateReply(calculateJson, spec, msg.inputs || {}, msg.lang || "zh", msg.on || null);
 }
 
-// The finder: bundle files (data/finder/…: facts.json and the region/year files) are fetched once
-// each and handed to Python once per set of URLs, where calculators.finder.merge_bundles joins them
-// and bridge.py keeps the result under that key; a later answer sends only the facts.
-const bundlesSent = new Set();
+// The finder: each file (data/finder/…: facts.json and the region/year bundles) is fetched and
+// handed to Python once (bridge.load_bundle_json parses and keeps it by URL); an answer then sends
+// only the URLs and the facts (bridge.find_loaded_json merges the kept files and runs `find`).
+const bundlesLoaded = new Set();
 async function find(msg) {
   if (!engine) throw Object.assign(new Error("find before init"), { code: "protocol" });
-  const info = await engine;
-  const urls = msg.bundle_urls || [];
-  // undefined, not null: Pyodide hands a JS null to Python as JsNull, undefined as None
-  const key = msg.bundle ? undefined : urls.join("\n");
-  let bundleJson;
-  if (msg.bundle) bundleJson = JSON.stringify(msg.bundle);
-  else if (!bundlesSent.has(key)) { // the files' text as one JSON list: parsed once, in Python
-    const texts = await Promise.all(urls.map((url) => fetchBytes(url).then((b) => new TextDecoder().decode(b))));
-    bundleJson = `[${texts.join(",")}]`;
+  const { pyodide } = await engine;
+  const bridge = pyodide.pyimport("calculators.web.bridge");
+  let reply;
+  if (msg.bundle) {
+    reply = bridge.find_json(JSON.stringify(msg.bundle), JSON.stringify(msg.facts || {}), msg.on,
+      msg.lang || "zh", !!msg.include_all);
+  } else {
+    const urls = msg.bundle_urls || [];
+    const texts = await Promise.all(urls.map((url) => (bundlesLoaded.has(url) ? null
+      : fetchBytes(url).then((bytes) => new TextDecoder().decode(bytes)))));
+    urls.forEach((url, i) => {
+      if (texts[i] === null) return;
+      bridge.load_bundle_json(url, texts[i]);
+      bundlesLoaded.add(url);
+    });
+    reply = bridge.find_loaded_json(JSON.stringify(urls), JSON.stringify(msg.facts || {}), msg.on,
+      msg.lang || "zh", !!msg.include_all);
   }
-  const findJson = info.findJson || (info.findJson = info.pyodide.pyimport("calculators.web.bridge").find_cached_json);
-  const reply = JSON.parse(findJson(key, bundleJson, JSON.stringify(msg.facts || {}), msg.on || undefined,
-    msg.lang || "zh", !!msg.include_all));
-  if (key !== undefined && !reply.error) bundlesSent.add(key);
+  bridge.destroy();
+  reply = JSON.parse(reply);
   return reply.error ? { type: "error", error: reply.error } : { type: "result", result: reply.result };
 }
 
