@@ -231,20 +231,15 @@ UI.update({
     "finder_district": {"zh": "县区级", "en": "District or county"},
     "finder_choose": {"zh": "（请选择）", "en": "(choose)"},
     "finder_elsewhere": {"zh": "其他地区", "en": "Elsewhere"},
-    "finder_elsewhere_in": {"zh": "其他（{name}）", "en": "Elsewhere in {name}"},
     "finder_on": {"zh": "按哪一天查找？", "en": "As of which day?"},
     "finder_on_help": {"zh": "默认为今天；只计入当日有效的措施。", "en": "Today unless changed; only measures in force on that day are counted."},
     "finder_start": {"zh": "开始", "en": "Start"},
-    "finder_answer": {"zh": "确定", "en": "Answer"},
-    "finder_skip": {"zh": "跳过", "en": "Skip"},
-    "finder_change": {"zh": "修改", "en": "Change"},
     "finder_answers": {"zh": "您的回答", "en": "Your answers"},
     "finder_share": {"zh": "分享链接（含您的回答，仅在链接中）", "en": "Share link (holds your answers, in the link only)"},
     "finder_remember": {"zh": "在本浏览器中记住", "en": "Remember in this browser"},
     "finder_forget": {"zh": "忘记已保存的回答", "en": "Forget the saved answers"},
     "finder_results": {"zh": "结果", "en": "Results"},
     "finder_show_all": {"zh": "同时显示征求意见稿和已失效的措施", "en": "Also show drafts and measures no longer (or not yet) in force"},
-    "finder_failed": {"zh": "查找无法运行：", "en": "The finder cannot run: "},
 })
 
 UI.update({f"status_{code}": labels for code, labels in STATUS_LABELS.items()})
