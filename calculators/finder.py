@@ -236,12 +236,15 @@ def find(bundle, facts: dict, *, on, lang: str = "zh", include_all: bool = False
         if not include_all and (found["status"] or {}).get("notice_status") != "in_force":
             continue
         measures.append(found)
+    ranked = next_facts(measures, vocabulary)
+    for m in measures:  # each measure's needs too: the fact that decides the most comes first
+        m["needs"].sort(key=lambda n: ranked.index(n) if n in ranked else len(ranked))
     return {"on": day.isoformat(), "measures": measures,
             "total": total(measures, bundle.get("relations") or [], lang),
             "counts": {"possible": sum(m["state"] == "depends" for m in measures),
                        "eligible": sum(m["state"] == "eligible" for m in measures),
                        "ruled_out": sum(m["state"] == "ineligible" for m in measures)},
-            "next_facts": next_facts(measures, vocabulary)}
+            "next_facts": ranked}
 
 
 def next_facts(measures, vocabulary) -> list:
