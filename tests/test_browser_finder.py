@@ -244,3 +244,19 @@ def test_skipping_keeps_depends_and_changing_an_answer_updates_the_counts(page, 
     assert int(counts(page)["ruled-out"]) == int(skipped["ruled-out"]) + 1
     # and back: the answers list shows the change
     assert "Yes" in page.locator("#zc-finder-answers").inner_text()
+
+
+def test_the_switch_shows_measures_of_notices_not_in_force(page, site_url, built_site):
+    finder_data(built_site)
+    # Lucheng after its notice expired (2023-06-30): nothing counted, the switch shows what it offered
+    open_finder(page, site_url, "en", "#finder?on=2023-08-01&region=330302")
+    page.wait_for_selector(DONE, timeout=BOOT_MS)
+    assert page.locator(".zc-finder__measure").count() == 0
+    assert counts(page) == {"possible": "0", "eligible": "0", "ruled-out": "0"}
+    page.locator("#zc-finder-all").focus()
+    page.keyboard.press("Space")
+    wait_until(page, lambda: page.locator('[data-notice="lucheng-2023"] .zc-finder__measure').count() > 0)
+    notice = page.locator('[data-notice="lucheng-2023"]')
+    assert notice.locator(".zc-badge").inner_text() == "Expired"
+    assert notice.locator(".zc-finder__measure").count() == 9
+    assert "Expired" in notice.locator(".zc-finder__frame").first.inner_text()  # each says it is not claimable now
