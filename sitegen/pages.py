@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from sitegen import diff, labels, lifecycle, pointintime, urls
+from sitegen import diff, labels, lifecycle, pointintime, regions, urls
 from sitegen.text import DEFAULT_ORDER as DEFAULT_PRINT_ORDER, format_date
 from sitegen.ui_text import t as ui
 
@@ -40,7 +40,7 @@ class Page:
     @property
     def has_calculator(self) -> bool:
         """The page carries a calculator form (the theme then loads calculator.js in <head>)."""
-        return '<form class="zc-calc"' in self.body
+        return '<form class="zc-calc"' in self.body or "data-zc-finder " in self.body
 
 
 @dataclass(frozen=True)
@@ -298,6 +298,13 @@ class Renderer:
         ctx = self.context(lang, url, listed=listed, heading=title)
         return Page(url, lang, title, self.render("in_force.html", ctx), alt=urls.in_force(urls.other(lang)))
 
+    def finder_page(self, lang: str) -> Page:
+        url = urls.finder(lang)
+        title = ui("finder_title", lang)
+        ctx = self.context(lang, url, heading=title, regions=regions.region_tree(self.corpus))
+        return Page(url, lang, title, self.render("finder.html", ctx), alt=urls.finder(urls.other(lang)),
+                    description=ui("finder_link", lang))
+
     def target(self, version, target_id, lang: str) -> tuple[str, str]:
         """(anchor, label) of the clause, section or attachment an annotation or relation cites."""
         tid = str(target_id)
@@ -401,6 +408,7 @@ class Renderer:
             pages.append(self.search_page(lang))
             pages.extend(self.listing_pages(lang))
             pages.append(self.in_force_page(lang))
+            pages.append(self.finder_page(lang))
             for notice in self.corpus.notices:
                 pages.append(self.notice_page(notice, notice.latest, lang))
                 for version in notice.versions:

@@ -83,14 +83,15 @@ ASSET_SUFFIXES = (".css", ".js", ".mjs")
 
 
 def compress_assets(site: Path) -> None:
-    """Brotli and gzip copies of the shared stylesheets and scripts (theme, Pagefind, ours), which
-    sitegen.serve or any static host sends to browsers that accept them; a fixed set, so the cost
-    does not grow with the corpus. The runtime under assets/pyodide has its own (pyodide_bundle)."""
+    """Brotli and gzip copies of the shared stylesheets and scripts (theme, Pagefind, ours) and of
+    the finder's data (data/finder/), which sitegen.serve or any static host sends to browsers that
+    accept them; apart from the finder's bundles (one per province and year) a fixed set. The runtime under assets/pyodide has its own (pyodide_bundle)."""
     if shutil.which("node") is None:  # brotli comes from Node's zlib; a pages-only build can do without
         return
     runtime = site / "assets" / "pyodide"
+    finder = site / finder_data.FOLDER  # the finder's bundles: what its page downloads, by region and year
     pyodide_bundle.precompress(sorted(
-        p for p in site.rglob("*") if p.suffix in ASSET_SUFFIXES and p.is_file()
+        p for p in site.rglob("*") if (p.suffix in ASSET_SUFFIXES or finder in p.parents) and p.is_file()
         and p.stat().st_size >= 1024 and runtime not in p.parents))
 
 

@@ -214,6 +214,34 @@ UI.update({
 })
 
 
+# The finder page (sitegen/templates/finder.html; its script, overrides/assets/zc/finder.js, has
+# the words it writes itself, in data attributes set from these).
+UI.update({
+    "finder_title": {"zh": "我能享受哪些政策？", "en": "What can we claim?"},
+    "finder_link": {"zh": "查找本企业可享受的全部措施", "en": "Find every measure your company can claim"},
+    "finder_intro": {"zh": "回答几个关于企业的问题，即可看到各通知中可享受的措施、金额和理由。每个问题都可以跳过或修改。"
+                           "所有计算都在您的浏览器中完成，答案不会发送到任何地方。",
+                     "en": "Answer a few questions about the company to see the measures of every notice it "
+                           "can claim, with amounts and reasons. Every question can be skipped or changed. "
+                           "Everything is calculated in your browser: the answers are sent nowhere."},
+    "finder_no_js": {"zh": "查找需要启用 JavaScript（计算在浏览器中进行）。", "en": "The finder needs JavaScript (it calculates in your browser)."},
+    "finder_where": {"zh": "企业在哪里注册和纳税？", "en": "Where is the company registered and paying tax?"},
+    "finder_province": {"zh": "省级", "en": "Province"},
+    "finder_city": {"zh": "地市级", "en": "City"},
+    "finder_district": {"zh": "县区级", "en": "District or county"},
+    "finder_choose": {"zh": "（请选择）", "en": "(choose)"},
+    "finder_elsewhere": {"zh": "其他地区", "en": "Elsewhere"},
+    "finder_on": {"zh": "按哪一天查找？", "en": "As of which day?"},
+    "finder_on_help": {"zh": "默认为今天；只计入当日有效的措施。", "en": "Today unless changed; only measures in force on that day are counted."},
+    "finder_start": {"zh": "开始", "en": "Start"},
+    "finder_answers": {"zh": "您的回答", "en": "Your answers"},
+    "finder_share": {"zh": "分享链接（含您的回答，仅在链接中）", "en": "Share link (holds your answers, in the link only)"},
+    "finder_remember": {"zh": "在本浏览器中记住", "en": "Remember in this browser"},
+    "finder_forget": {"zh": "忘记已保存的回答", "en": "Forget the saved answers"},
+    "finder_results": {"zh": "结果", "en": "Results"},
+    "finder_show_all": {"zh": "同时显示征求意见稿和已失效的措施", "en": "Also show drafts and measures no longer (or not yet) in force"},
+})
+
 UI.update({f"status_{code}": labels for code, labels in STATUS_LABELS.items()})
 
 

@@ -50,6 +50,11 @@ def in_force(lang: str) -> str:
     return f"{lang}/in-force/"
 
 
+def finder(lang: str) -> str:
+    """The finder: one company profile, every measure of every notice (issue 16)."""
+    return f"{lang}/finder/"
+
+
 def clause_anchor(clause_id) -> str:
     return f"c-{clause_id}"
 

@@ -121,7 +121,8 @@
     },
   };
 
-  window.zhengceCalculator = { get phases() { return engine.phases; } };
+  // The finder page (finder.js) asks the same worker through `engine.request("find", …)`.
+  window.zhengceCalculator = { get phases() { return engine.phases; }, get engine() { return engine; } };
 
   // ---- the engine client: one worker per page, requests matched to replies by id ----------
 
@@ -201,12 +202,16 @@
     },
 
     calculate(request) {
+      return this.request("calculate", request);
+    },
+
+    request(type, request) {
       this.start();
       if (this.state === "failed") return Promise.reject(this.failure);
       const id = this.nextId++;
       return new Promise((resolve, reject) => {
         this.pending.set(id, { resolve, reject });
-        this.worker.postMessage({ type: "calculate", id, ...request });
+        this.worker.postMessage({ type, id, ...request });
       });
     },
 

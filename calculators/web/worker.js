@@ -8,10 +8,13 @@
 //                                                               each measure warmed once ready
 //                  {type: "calculate", id, spec: url, measure, inputs, lang, on}
 //                                                               (on: YYYY-MM-DD, the result's status day)
+//                  {type: "find", id, bundle_urls | bundle, facts, on, lang, include_all}
+//                                                               the finder (calculators.finder.find) over
+//                                                               the bundles' measures merged into one
 //   worker → page  {type: "ready", ms, snapshot, phases}         the engine is imported
 //                  (phases: ms since the worker started at the end of each boot step)
 //                  {type: "failed", error: {code, message_zh, message_en}}   it never will
-//                  {type: "result", id, result}                  calculators.calculate's result
+//                  {type: "result", id, result}                  calculators.calculate's (or find's) result
 //                  {type: "error", id, error: {code, input_id, message_zh, message_en}}
 //                    + errors: [every wrong input, each like error] (a form shows them all)
 // `runtime` is the manifest pyodide_bundle.py writes into calculator.js, with absolute URLs.
@@ -42,8 +45,8 @@ if (inWorker) self.addEventListener("message", (event) => {
     const urls = msg.specs || [];
     for (const url of urls) loadSpecs(url).catch(() => {}); // failures resurface on use
     engine.then((info) => warm(info, urls), () => {});
-  } else if (msg.type === "calculate") {
-    calculate(msg).then(
+  } else if (msg.type === "calculate" || msg.type === "find") {
+    (msg.type === "find" ? find(msg) : calculate(msg)).then(
       (reply) => self.postMessage({ ...reply, id: msg.id }),
       (err) => self.postMessage({ type: "error", id: msg.id, error: describeFailure(err) }),
     );
@@ -171,6 +174,35 @@ async function calculate(msg) {
   const spec = specs[msg.measure];
   if (!spec) throw Object.assign(new Error(`no measure ${msg.measure} in ${msg.spec}`), { code: "spec" });
   return calculateReply(calculateJson, spec, msg.inputs || {}, msg.lang || "zh", msg.on || null);
+}
+
+// The finder: each file (data/finder/…: facts.json and the region/year bundles) is fetched and
+// handed to Python once (bridge.load_bundle_json parses and keeps it by URL); an answer then sends
+// only the URLs and the facts (bridge.find_loaded_json merges the kept files and runs `find`).
+const bundlesLoaded = new Set();
+async function find(msg) {
+  if (!engine) throw Object.assign(new Error("find before init"), { code: "protocol" });
+  const { pyodide } = await engine;
+  const bridge = pyodide.pyimport("calculators.web.bridge");
+  let reply;
+  if (msg.bundle) {
+    reply = bridge.find_json(JSON.stringify(msg.bundle), JSON.stringify(msg.facts || {}), msg.on,
+      msg.lang || "zh", !!msg.include_all);
+  } else {
+    const urls = msg.bundle_urls || [];
+    const texts = await Promise.all(urls.map((url) => (bundlesLoaded.has(url) ? null
+      : fetchBytes(url).then((bytes) => new TextDecoder().decode(bytes)))));
+    urls.forEach((url, i) => {
+      if (texts[i] === null) return;
+      bridge.load_bundle_json(url, texts[i]);
+      bundlesLoaded.add(url);
+    });
+    reply = bridge.find_loaded_json(JSON.stringify(urls), JSON.stringify(msg.facts || {}), msg.on,
+      msg.lang || "zh", !!msg.include_all);
+  }
+  bridge.destroy();
+  reply = JSON.parse(reply);
+  return reply.error ? { type: "error", error: reply.error } : { type: "result", result: reply.result };
 }
 
 // While the reader fills in: run each measure of the page once with no inputs, which checks the
