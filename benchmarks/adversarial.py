@@ -457,19 +457,21 @@ def archive_attacks(tmp: Path):
                               env={"ZHENGCE_MANIFEST": str(target)}), 1)
         return attack
 
+    key = "entries" if "entries" in data else "versions"  # the chained manifest, or the first format
+
     def without_entry(path: Path):
-        versions = data["versions"]
-        if isinstance(versions, list):
-            kept = [e for e in versions if e.get("notice") != "demo-successor"]
+        entries = data[key]
+        if isinstance(entries, list):
+            kept = [e for e in entries if e.get("notice") != "demo-successor"]
         else:
-            kept = {k: v for k, v in versions.items() if not k.startswith("demo-successor")}
-        path.write_text(json.dumps({**data, "versions": kept}), encoding="utf-8")
+            kept = {k: v for k, v in entries.items() if not k.startswith("demo-successor")}
+        path.write_text(json.dumps({**data, key: kept}), encoding="utf-8")
 
     def first_entry_edit(edit):
         def write(path: Path):
             copy = json.loads(good)
-            versions = copy["versions"]
-            entry = versions[0] if isinstance(versions, list) else next(iter(versions.values()))
+            entries = copy[key]
+            entry = entries[0] if isinstance(entries, list) else next(iter(entries.values()))
             edit(entry)
             path.write_text(json.dumps(copy), encoding="utf-8")
         return write
