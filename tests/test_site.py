@@ -329,8 +329,8 @@ def test_failed_build_keeps_previous_site(tmp_path, monkeypatch):
 def test_two_pages_on_one_path_fail(tmp_path, monkeypatch):
     from sitegen import pages
     corpus = _small_corpus(tmp_path / "policies", count=1)
-    original = pages.Renderer.all_pages
-    monkeypatch.setattr(pages.Renderer, "all_pages", lambda self: original(self) * 2)
+    original = pages.Renderer.iter_pages
+    monkeypatch.setattr(pages.Renderer, "iter_pages", lambda self: list(original(self)) * 2)
     with pytest.raises(SiteBuildError, match="two pages"):
         build_site(corpus, tmp_path / "site", build_date=BUILD_DATE, index_search=False, calculators=False)
 
