@@ -496,8 +496,8 @@ def cmd_serve(args) -> int:
     site = Path(args.site)
     if args.watch:  # live preview: builds, then rebuilds on every save under policies/
         from sitegen.preview import Preview, serve_watch
-        serve_watch(Preview(_policies_root(), site, build_date=_today(args), seeds_dir=SEEDS),
-                    host=args.host, port=args.port)
+        serve_watch(Preview(_policies_root(), site, build_date=_today(args), seeds_dir=SEEDS,
+                            calculators=not args.no_calculators), host=args.host, port=args.port)
         return 0
     if not args.no_build:
         rc = cmd_build(argparse.Namespace(out=str(site), date=args.date))
@@ -579,6 +579,8 @@ def main(argv=None) -> int:
     p.add_argument("--watch", action="store_true",
                    help="live preview: rebuild what a save under policies/ changes and reload the open page "
                         "(problems are shown in the page); not for production")
+    p.add_argument("--no-calculators", action="store_true",
+                   help="with --watch: leave out the in-browser calculators' runtime (a faster first build)")
 
     args = parser.parse_args(argv)
     handler = globals()["cmd_" + args.command]

@@ -6,7 +6,8 @@
 Starts `build.py serve --watch` on a temporary copy (never policies/ itself), opens the notice's
 English page in headless Chromium, saves a new English title, and times until the page (reloaded
 by the preview's script) shows it in its heading. The initial full build is not timed. Prints each
-edit's latency, the median, and the load average (the machine is shared).
+edit's latency, the median, and the load average (the machine is shared). With --notices the
+calculators' runtime is left out of the first build, as in benchmarks/scale.py (a constant cost).
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ READY = re.compile(r"Previewing .* on (http://\S+/)")
 def corpus(tmp: Path, notices: int) -> str:
     """Write the corpus under tmp/policies; return the id of the notice to edit."""
     if notices:
-        synthetic.write_corpus(tmp / "policies", notices)
+        ids = synthetic.write_corpus(tmp / "policies", notices)
+        (tmp / "sources").mkdir()
+        for nid in ids:  # what each synthetic notice's provenance cites (sha256 of its id)
+            (tmp / "sources" / f"{nid}.txt").write_text(nid, encoding="utf-8")
         return f"synthetic-{notices // 2:04d}"
     shutil.copytree(ROOT / "policies", tmp / "policies")
     return "shengsi-2024"
@@ -65,9 +69,12 @@ def run(notices: int, edits: int, timeout: float) -> list[float]:
         notice = corpus(tmp, notices)
         version_file = max((tmp / "policies" / notice).glob("v*.yaml"))
         env = {**os.environ, "ZHENGCE_POLICIES": str(tmp / "policies"), "PYTHONUNBUFFERED": "1"}
+        if notices:
+            env["ZHENGCE_SOURCES"] = str(tmp / "sources")
         log = (tmp / "serve.log").open("w+", encoding="utf-8")
         proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--watch", "--port", "0",
-                                 "--site", str(tmp / "site"), "--date", "2024-03-01"],
+                                 "--site", str(tmp / "site"), "--date", "2024-03-01"]
+                                + (["--no-calculators"] if notices else []),  # as scale.py: no runtime
                                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             base = wait_ready(tmp / "serve.log", proc, timeout=900)
