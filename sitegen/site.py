@@ -14,9 +14,10 @@ import hashlib
 import html
 import itertools
 import logging
-import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -111,9 +112,10 @@ def build_pages(pages, site: Path, scratch: Path, *, build_date: dt.date) -> dic
     pages = iter(pages)
     jobs = []
     home = None
-    context = multiprocessing.get_context("spawn")  # no fork: the preview server has threads
-    with concurrent.futures.ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:   # each runs a process
         for number in itertools.count():
+            if len(jobs) > WORKERS:  # at most one batch waiting: its source is held in memory (tmpfs)
+                jobs[-WORKERS - 1][2].result()
             batch = list(itertools.islice(pages, BATCH_PAGES))
             if number and not batch:
                 break
@@ -149,7 +151,11 @@ def write_home_copy(docs: Path, home: str | None) -> None:
 
 
 def _run_batch(docs: str, out: str, build_date: str) -> None:
-    run_mkdocs(Path(docs), Path(out), build_date=dt.date.fromisoformat(build_date))
+    proc = subprocess.run([sys.executable, "-m", "sitegen.mkdocs_batch", docs, out, build_date],
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True)
+    if proc.returncode:
+        raise SiteBuildError((proc.stderr.strip() or f"mkdocs batch exited {proc.returncode}").splitlines()[-1])
+    shutil.rmtree(docs)
 
 
 URL_ENTRY = re.compile(r"[ \t]*<url>.*?</url>", re.S)
