@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import html
 import itertools
+import json
 import logging
 import os
 import re
@@ -219,8 +220,18 @@ def page_document(page: Page) -> str:
         meta["hide"] = ["toc"]
     if page.has_calculator:
         meta["zc_calc"] = True
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1 << 16)
-    return f"---\n{front}---\n{page.body}\n"
+    return f"---\n{front_matter(meta)}\n---\n{page.body}\n"
+
+
+# Characters YAML's reader refuses or reads as line breaks, which JSON leaves as they are.
+NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+
+
+def front_matter(meta: dict) -> str:
+    """The front matter as JSON, which YAML reads as the same values: several times faster to write
+    than YAML's emitter, which was a tenth of a large build."""
+    text = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+    return NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 @contextmanager
