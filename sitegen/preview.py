@@ -127,18 +127,19 @@ class Preview:
                                   index_search=self.index_search, calculators=self.calculators)
         self.corpus = corpus
 
-    def update(self, changed_paths) -> None:
-        """Reload after `changed_paths` were saved; rebuild what they touch, or record problems."""
+    def update(self, changed_paths) -> bool:
+        """Reload after `changed_paths` were saved; rebuild what they touch, or record problems.
+        False when the files could not be read (to be tried again at the next scan)."""
         started = time.perf_counter()
         try:
             corpus = self._load()
         except ValidationFailed as failed:
             self._publish(failed.problems)
             self.log(f"preview: {len(failed.problems)} problem(s)\n{failed.report()}")
-            return
-        except OSError as err:  # a file renamed away mid-save: the next scan sees the final state
+            return True
+        except OSError as err:  # a file renamed away mid-save: try again at the next scan
             self.log(f"preview: {err}")
-            return
+            return False
         ids = touched_notices(self.policies, changed_paths)
         if self.corpus is None:  # the first build failed validation: build everything now
             self.digests = build_site(corpus, self.site, build_date=self.build_date,
@@ -149,6 +150,7 @@ class Preview:
         self.corpus = corpus
         self._publish([])
         self.log(f"preview: {written} page(s) rebuilt in {time.perf_counter() - started:.2f} s")
+        return True
 
     def _rebuild(self, corpus, ids: set[str] | None) -> int:
         old = self.corpus
@@ -214,13 +216,14 @@ class Preview:
             time.sleep(POLL / 2)   # let an editor finish writing (save = truncate + write, or rename)
             now = scan(self.policies)
             changed = {p for p in now.keys() | self.state.keys() if now.get(p) != self.state.get(p)}
-            self.state = now
             try:
-                self.update(changed)
+                if self.update(changed):
+                    self.state = now
             except Exception as err:  # noqa: BLE001 — the preview reports and keeps watching
                 self._publish([Problem("(preview)", None, "", f"the rebuild failed: {type(err).__name__}: {err}",
                                        f"重新生成失败：{type(err).__name__}：{err}")])
                 self.log(f"preview: rebuild failed: {type(err).__name__}: {err}")
+                self.state = now
 
     def stop(self) -> None:
         self._stop.set()
