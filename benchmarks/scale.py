@@ -103,6 +103,14 @@ class PeakMemory:
                 return
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its finished children: on a shared machine the
+    part of the cost that does not depend on the other users (a 2-core machine's wall time is at
+    best half of it)."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def tree_rss(root: int) -> int:
     """Bytes resident in `root` and its descendants (from /proc; 0 where /proc is missing)."""
     parents: dict[int, int] = {}
@@ -135,11 +143,13 @@ def run(n: int, material: bool, query: bool = True) -> dict:
         tmp = Path(tmp)
         synthetic.write_corpus(tmp / "policies", n)
         start = time.perf_counter()
+        cpu_start = cpu_seconds()
         with PeakMemory() as memory:
             corpus = load_policies(tmp / "policies", run_cases=False)
             loaded = time.perf_counter()
             build_site(corpus, tmp / "site", build_date=BUILD_DATE, calculators=False)
             built = time.perf_counter()
+        cpu = cpu_seconds() - cpu_start
         largest = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         site = tmp / "site"
         pages = sum(1 for _ in site.rglob("index.html"))
@@ -147,7 +157,7 @@ def run(n: int, material: bool, query: bool = True) -> dict:
         zh_bytes, zh_hits = first_query_bytes(site, "zh", "留岗红包") if query else (0, 0)
         en_bytes, en_hits = first_query_bytes(site, "en", "charter bus") if query else (0, 0)
         row = {"n": n, "load_s": loaded - start, "build_s": built - loaded, "pages": pages,
-               "peak": memory.peak, "largest": largest * 1024, "loadavg": os.getloadavg(),
+               "peak": memory.peak, "cpu_s": cpu, "largest": largest * 1024, "loadavg": os.getloadavg(),
                "site_bytes": site_bytes(site), "search_bytes": site_bytes(site, "pagefind"),
                "notice_page": notice_page, "query_zh": zh_bytes, "hits_zh": zh_hits,
                "query_en": en_bytes, "hits_en": en_hits}
@@ -163,14 +173,14 @@ def main(argv=None) -> int:
                         help="also build with mkdocs-material's search and report its index size")
     parser.add_argument("--no-query", action="store_true", help="skip the first-query measurements (Chromium)")
     args = parser.parse_args(argv)
-    print("| notices | load | build | peak memory (all processes; largest one) | load average | pages | site "
+    print("| notices | load | build | CPU (all processes) | peak memory (all processes; largest one) | load average | pages | site "
           "| Pagefind bundle | notice page (zh) "
           "| 1st query zh (hits) | 1st query en (hits) |" + (" material search: build, index |" if args.material_search else ""))
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.material_search else ""))
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.material_search else ""))
     for n in args.sizes:
         r = run(n, args.material_search, query=not args.no_query)
         load = " ".join(f"{x:.1f}" for x in r["loadavg"])
-        line = (f"| {r['n']} | {r['load_s']:.1f} s | {r['build_s']:.1f} s | {gb(r['peak'])}; {gb(r['largest'])} "
+        line = (f"| {r['n']} | {r['load_s']:.1f} s | {r['build_s']:.1f} s | {r['cpu_s']:.0f} s | {gb(r['peak'])}; {gb(r['largest'])} "
                 f"| {load} | {r['pages']} | {mb(r['site_bytes'])} "
                 f"| {mb(r['search_bytes'])} | {kb(r['notice_page'])} | {kb(r['query_zh'])} ({r['hits_zh']}) "
                 f"| {kb(r['query_en'])} ({r['hits_en']}) |")
