@@ -141,3 +141,30 @@ def test_open_page_reloads_itself_and_shows_the_problem(preview, browser):
         pg.wait_for_selector(".zc-preview-problems", state="detached", timeout=DEADLINE * 1000)
         assert pg.offsite == []
         assert [e for e in pg.errors if "Content Security Policy" in e or "Refused" in e] == []
+
+
+def test_load_cache_reads_only_changed_files(tmp_path, monkeypatch):
+    """The preview's reload parses (and runs the golden cases of) the saved notice alone, and
+    gives the same corpus as a load from scratch."""
+    from sitegen import readers
+    shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    cache = readers.LoadCache()
+    first = readers.load_policies(tmp_path / "policies", run_cases=True, cache=cache)
+    parsed, ran = [], []
+    real_load, real_cases = readers.load_yaml_file, readers._check_cases
+
+    def counted_load(path, display):
+        if path.name != "glossary.yaml":  # the glossary: one small file, read every time
+            parsed.append(path.name)
+        return real_load(path, display)
+    monkeypatch.setattr(readers, "load_yaml_file", counted_load)
+    monkeypatch.setattr(readers, "_check_cases", lambda loaded, notice, run: ran.append(notice.id) or real_cases(loaded, notice, run=run))
+    again = readers.load_policies(tmp_path / "policies", run_cases=True, cache=cache)
+    assert parsed == [] and ran == [] and again.notices == first.notices
+    path = tmp_path / "policies" / NOTICE / "v1.yaml"
+    save(path, path.read_text(encoding="utf-8").replace(TITLE_EN, "  en: Cached elsewhere\n"))
+    edited = readers.load_policies(tmp_path / "policies", run_cases=True, cache=cache)
+    assert parsed == ["v1.yaml"] and ran == [NOTICE]
+    assert edited.notice(NOTICE).latest.title["en"] == "Cached elsewhere"
+    monkeypatch.undo()
+    assert readers.load_policies(tmp_path / "policies", run_cases=True).notices == edited.notices
