@@ -154,9 +154,11 @@ class Preview:
 
     def _rebuild(self, corpus, ids: set[str] | None) -> int:
         old = self.corpus
-        everything = ids is None
-        if everything:
-            ids = {n.id for n in corpus.notices} | {n.id for n in old.notices}
+        notices = {n.id for n in corpus.notices} | {n.id for n in old.notices}
+        if ids is not None and ids - notices:  # a folder that is no notice (calendars…): may touch any
+            ids = None
+        if ids is None:
+            ids = notices
         scope = ids | neighbours(corpus, ids) | neighbours(old, ids)
         statuses = {id(v): status(v, corpus, on=self.build_date) for n in corpus.notices for v in n.versions}
         status_of = lambda version: statuses[id(version)]  # noqa: E731
