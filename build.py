@@ -545,6 +545,11 @@ def cmd_release(args) -> int:
 def cmd_serve(args) -> int:
     from sitegen.serve import serve
     site = Path(args.site)
+    if args.watch:  # live preview: builds, then rebuilds on every save under policies/
+        from sitegen.preview import Preview, serve_watch
+        serve_watch(Preview(_policies_root(), site, build_date=_today(args), seeds_dir=SEEDS,
+                            calculators=not args.no_calculators), host=args.host, port=args.port)
+        return 0
     if not args.no_build:
         rc = cmd_build(argparse.Namespace(out=str(site), date=args.date))
         if rc:
@@ -634,6 +639,11 @@ def main(argv=None) -> int:
     p.add_argument("--port", type=cliargs.port, default=8000)
     p.add_argument("--date", type=cliargs.day)
     p.add_argument("--no-build", action="store_true")
+    p.add_argument("--watch", action="store_true",
+                   help="live preview: rebuild what a save under policies/ changes and reload the open page "
+                        "(problems are shown in the page); not for production")
+    p.add_argument("--no-calculators", action="store_true",
+                   help="with --watch: leave out the in-browser calculators' runtime (a faster first build)")
 
     args = parser.parse_args(argv)
     handler = globals()["cmd_" + args.command]

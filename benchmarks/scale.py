@@ -7,15 +7,22 @@ Synthetic notices (sitegen/synthetic.py, titled 【合成】/[Synthetic]) are wr
 folder, never to policies/. Figures: build time (load + render + mkdocs + Pagefind; the Pyodide
 runtime is left out, a constant cost), pages, total site bytes, bytes of one notice page, and the
 search-index bytes a first query downloads, measured in headless Chromium against sitegen.serve
-(no compression: a real static host sends less).
+(no compression: a real static host sends less), the peak memory of the load and build (this
+process and its workers together, sampled from /proc every 0.2 s; getrusage's largest single
+process beside it) and the load average at the end (the machine is shared).
+
+    .venv/bin/python benchmarks/scale.py 10000 --no-query     # the build alone (no Chromium)
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -73,21 +80,84 @@ def material_search_bytes(corpus, work: Path) -> tuple[float, int]:
     return seconds, (site / "search" / "search_index.json").stat().st_size
 
 
-def run(n: int, material: bool) -> dict:
+class PeakMemory:
+    """Largest total resident memory of this process and all its descendants while running."""
+
+    def __init__(self, every: float = 0.2):
+        self.every, self.peak = every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self):
+        while True:
+            self.peak = max(self.peak, tree_rss(os.getpid()))
+            if self._stop.wait(self.every):
+                return
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its finished children: on a shared machine the
+    part of the cost that does not depend on the other users (a 2-core machine's wall time is at
+    best half of it)."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def tree_rss(root: int) -> int:
+    """Bytes resident in `root` and its descendants (from /proc; 0 where /proc is missing)."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    stat = f.read()
+                parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [c for c, p in parents.items() if p == pid and c not in tree]
+        tree.update(children)
+        frontier += children
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as f:
+                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def run(n: int, material: bool, query: bool = True) -> dict:
     with tempfile.TemporaryDirectory(prefix="zc-scale-") as tmp:
         tmp = Path(tmp)
         synthetic.write_corpus(tmp / "policies", n)
         start = time.perf_counter()
-        corpus = load_policies(tmp / "policies", run_cases=False)
-        loaded = time.perf_counter()
-        build_site(corpus, tmp / "site", build_date=BUILD_DATE, calculators=False)
-        built = time.perf_counter()
+        cpu_start = cpu_seconds()
+        with PeakMemory() as memory:
+            corpus = load_policies(tmp / "policies", run_cases=False)
+            loaded = time.perf_counter()
+            build_site(corpus, tmp / "site", build_date=BUILD_DATE, calculators=False)
+            built = time.perf_counter()
+        cpu = cpu_seconds() - cpu_start
+        largest = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         site = tmp / "site"
         pages = sum(1 for _ in site.rglob("index.html"))
         notice_page = (site / urls.notice("zh", "synthetic-0000") / "index.html").stat().st_size
-        zh_bytes, zh_hits = first_query_bytes(site, "zh", "留岗红包")
-        en_bytes, en_hits = first_query_bytes(site, "en", "charter bus")
+        zh_bytes, zh_hits = first_query_bytes(site, "zh", "留岗红包") if query else (0, 0)
+        en_bytes, en_hits = first_query_bytes(site, "en", "charter bus") if query else (0, 0)
         row = {"n": n, "load_s": loaded - start, "build_s": built - loaded, "pages": pages,
+               "peak": memory.peak, "cpu_s": cpu, "largest": largest * 1024, "loadavg": os.getloadavg(),
                "site_bytes": site_bytes(site), "search_bytes": site_bytes(site, "pagefind"),
                "notice_page": notice_page, "query_zh": zh_bytes, "hits_zh": zh_hits,
                "query_en": en_bytes, "hits_en": en_hits}
@@ -101,13 +171,17 @@ def main(argv=None) -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 1000])
     parser.add_argument("--material-search", action="store_true",
                         help="also build with mkdocs-material's search and report its index size")
+    parser.add_argument("--no-query", action="store_true", help="skip the first-query measurements (Chromium)")
     args = parser.parse_args(argv)
-    print("| notices | load | build | pages | site | Pagefind bundle | notice page (zh) "
+    print("| notices | load | build | CPU (all processes) | peak memory (all processes; largest one) | load average | pages | site "
+          "| Pagefind bundle | notice page (zh) "
           "| 1st query zh (hits) | 1st query en (hits) |" + (" material search: build, index |" if args.material_search else ""))
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.material_search else ""))
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.material_search else ""))
     for n in args.sizes:
-        r = run(n, args.material_search)
-        line = (f"| {r['n']} | {r['load_s']:.1f} s | {r['build_s']:.1f} s | {r['pages']} | {mb(r['site_bytes'])} "
+        r = run(n, args.material_search, query=not args.no_query)
+        load = " ".join(f"{x:.1f}" for x in r["loadavg"])
+        line = (f"| {r['n']} | {r['load_s']:.1f} s | {r['build_s']:.1f} s | {r['cpu_s']:.0f} s | {gb(r['peak'])}; {gb(r['largest'])} "
+                f"| {load} | {r['pages']} | {mb(r['site_bytes'])} "
                 f"| {mb(r['search_bytes'])} | {kb(r['notice_page'])} | {kb(r['query_zh'])} ({r['hits_zh']}) "
                 f"| {kb(r['query_en'])} ({r['hits_en']}) |")
         if args.material_search:
@@ -118,6 +192,10 @@ def main(argv=None) -> int:
 
 def kb(n: int) -> str:
     return f"{n / 1000:.1f} KB"
+
+
+def gb(n: int) -> str:
+    return f"{n / 1e9:.2f} GB"
 
 
 def mb(n: int) -> str:

@@ -15,14 +15,17 @@ from sitegen.schema import json_schema
 FEED_ENTRIES = 50
 
 
-def write_data(corpus, site_dir: Path, *, status_of) -> None:
-    """`data/n/<id>/v<k>.json` per version, `data/n/<id>.json` (latest), index and schema."""
+def write_data(corpus, site_dir: Path, *, status_of, only: set[str] | None = None) -> None:
+    """`data/n/<id>/v<k>.json` per version, `data/n/<id>.json` (latest), index and schema.
+
+    `only`: write the per-notice files of these notices alone (the live preview's rebuild)."""
     write_json(site_dir / "data" / "notice.schema.json", json_schema())
     index = []
     for notice in corpus.notices:
-        for version in notice.versions:
+        for version in notice.versions if only is None or notice.id in only else ():
             write_json(site_dir / urls.data(notice.id, version.version), thaw(version.data))
-        write_json(site_dir / urls.data(notice.id), thaw(notice.latest.data))
+        if only is None or notice.id in only:
+            write_json(site_dir / urls.data(notice.id), thaw(notice.latest.data))
         v = notice.latest
         d = notice_date(v)
         index.append({

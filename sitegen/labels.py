@@ -110,8 +110,26 @@ def _containers(version):
         yield att, list(att.body or ())
 
 
+_LABELS: dict[int, tuple] = {}   # id(version) → (version, labels) of the last versions labelled
+_LABELS_KEPT = 64
+
+
 def clause_labels(version) -> dict[str, dict[str, str]]:
-    """clause id → {"zh": …, "en": …}: the clause as the document numbers it."""
+    """clause id → {"zh": …, "en": …}: the clause as the document numbers it (read-only).
+
+    Computed once per version: a page asks for one clause at a time, and computing the whole
+    document's labels per clause made rendering quadratic in a notice's length."""
+    cached = _LABELS.get(id(version))
+    if cached is not None and cached[0] is version:
+        return cached[1]
+    labels = _compute_labels(version)
+    if len(_LABELS) >= _LABELS_KEPT:
+        _LABELS.pop(next(iter(_LABELS)))
+    _LABELS[id(version)] = (version, labels)
+    return labels
+
+
+def _compute_labels(version) -> dict[str, dict[str, str]]:
     labels = {}
     for att, sections in _containers(version):
         att_zh = att_en = ""

@@ -124,9 +124,12 @@ class Corpus:
     notices: tuple
     glossary: tuple = ()
     facts: object = None  # policies/facts.yaml as plain data (the finder's vocabulary), if any
+    # id → notice: pages and statuses look notices up by id once per version (a scan made the
+    # build quadratic in the number of notices).
+    _by_id: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_by_id", {n.id: n for n in reversed(self.notices)})  # the first wins
 
     def notice(self, notice_id: str) -> Notice | None:
-        for n in self.notices:
-            if n.id == notice_id:
-                return n
-        return None
+        return self._by_id.get(notice_id)

@@ -402,21 +402,28 @@ class Renderer:
 
     def all_pages(self) -> list[Page]:
         """Every generated page of the site, in a fixed order."""
-        pages = []
+        return list(self.iter_pages())
+
+    def iter_pages(self):
+        """Every generated page, one at a time (a build of thousands of notices need not hold
+        every page's HTML at once)."""
         for lang in urls.LANGS:
-            pages.append(self.home_page(lang))
-            pages.append(self.search_page(lang))
-            pages.extend(self.listing_pages(lang))
-            pages.append(self.in_force_page(lang))
-            pages.append(self.finder_page(lang))
+            yield from self.site_pages(lang)
             for notice in self.corpus.notices:
-                pages.append(self.notice_page(notice, notice.latest, lang))
-                for version in notice.versions:
-                    pages.append(self.notice_page(notice, version, lang, permanent=True))
-                pages.extend(self.parallel_page(notice, v, lang) for v in notice.versions)
-                pages.append(self.history_page(notice, lang))
-                for old, new in zip(notice.versions, notice.versions[1:]):
-                    pages.append(self.diff_page(notice, old, new, lang))
+                yield from self.notice_pages(notice, lang)
+
+    def site_pages(self, lang: str) -> list[Page]:
+        """The pages about the whole corpus: home, search, listings, in force, the finder."""
+        return [self.home_page(lang), self.search_page(lang), *self.listing_pages(lang),
+                self.in_force_page(lang), self.finder_page(lang)]
+
+    def notice_pages(self, notice, lang: str) -> list[Page]:
+        """The pages of one notice: latest, each version, side by side, history, diffs."""
+        pages = [self.notice_page(notice, notice.latest, lang)]
+        pages += [self.notice_page(notice, version, lang, permanent=True) for version in notice.versions]
+        pages += [self.parallel_page(notice, v, lang) for v in notice.versions]
+        pages.append(self.history_page(notice, lang))
+        pages += [self.diff_page(notice, old, new, lang) for old, new in zip(notice.versions, notice.versions[1:])]
         return pages
 
 

@@ -107,11 +107,13 @@ def versions_index(corpus, *, build_date: dt.date) -> dict:
             "notices": [notice_entry(n, corpus, build_date=build_date) for n in corpus.notices]}
 
 
-def write_index(corpus, site_dir: Path, *, build_date: dt.date) -> None:
-    """`data/versions.json` and one `data/n/<id>/versions.json` per notice."""
+def write_index(corpus, site_dir: Path, *, build_date: dt.date, only: set[str] | None = None) -> None:
+    """`data/versions.json` and one `data/n/<id>/versions.json` per notice (`only`: of these)."""
     index = versions_index(corpus, build_date=build_date)
     write_json(site_dir / urls.versions(), index)
     for entry in index["notices"]:
+        if only is not None and entry["id"] not in only:
+            continue
         write_json(site_dir / urls.versions(entry["id"]),
                    {"format": FORMAT, "build_date": index["build_date"], "notice": entry})
 

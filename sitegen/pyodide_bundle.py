@@ -132,10 +132,11 @@ def golden_jobs(corpus, langs=("zh", "en")) -> list[dict]:
     return jobs
 
 
-def write_specs(corpus, out: Path) -> list[Path]:
+def write_specs(corpus, out: Path, only: set[str] | None = None) -> list[Path]:
+    """`<id>/v<k>.json`: the calculators' specs of each version (`only`: of these notices)."""
     written = []
     for notice in corpus.notices:
-        for version in notice.versions:
+        for version in notice.versions if only is None or notice.id in only else ():
             specs = version_specs(version, corpus)
             if not specs:
                 continue

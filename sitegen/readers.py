@@ -35,9 +35,29 @@ class ValidationFailed(Exception):
         return "\n".join(str(p) for p in self.problems)
 
 
-def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool = True) -> Corpus:
-    """Read and validate policies/; raise ValidationFailed listing every problem."""
+class LoadCache:
+    """What a load learnt about each file, kept for the next load (the live preview reloads after
+    every save): a file whose size and modification time are unchanged is not parsed or checked
+    again, and a notice none of whose files changed does not run its golden cases again."""
+
+    def __init__(self):
+        self.files: dict[Path, tuple] = {}   # path → (stamp, loaded, problems, frozen Version | None)
+        self.cases: dict[str, tuple] = {}    # notice id → (stamps, problems, frozen cases)
+
+    @staticmethod
+    def stamp(path: Path) -> tuple[int, int]:
+        st = path.stat()
+        return st.st_mtime_ns, st.st_size
+
+
+def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool = True,
+                  cache: LoadCache | None = None) -> Corpus:
+    """Read and validate policies/; raise ValidationFailed listing every problem.
+
+    `cache` (kept by the caller between loads) skips the files that have not changed since."""
     root = Path(root)
+    cache = cache if cache is not None else LoadCache()
+    stamps: dict[Path, tuple] = {}
     if not root.is_dir():
         raise ValidationFailed([Problem(str(root), None, "", "is not a folder of notices", "不是存放通知的文件夹")])
     problems: list[Problem] = []
@@ -56,8 +76,12 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
                     problems.append(Problem(display, None, "", "is a folder, not a file: versions are files v1.yaml, v2.yaml…",
                                             "这是文件夹而不是文件：版本文件为 v1.yaml、v2.yaml…"))
                 continue
+            stamps[path] = stamp = LoadCache.stamp(path)
             if path.name == "cases.yaml":
-                loaded, errs = load_yaml_file(path, display)
+                hit = cache.files.get(path)
+                if hit is None or hit[0] != stamp:
+                    hit = cache.files[path] = (stamp, *load_yaml_file(path, display), None)
+                _, loaded, errs, _ = hit
                 problems += errs
                 if loaded is not None:
                     raw_cases[notice_id] = loaded
@@ -68,12 +92,17 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
                     problems.append(Problem(display, None, "", "unexpected file name: versions are v1.yaml, v2.yaml…, golden cases cases.yaml",
                                             "文件名不符合约定：版本文件为 v1.yaml、v2.yaml…，黄金用例为 cases.yaml"))
                 continue
-            loaded, errs = load_yaml_file(path, display)
+            hit = cache.files.get(path)
+            if hit is None or hit[0] != stamp:
+                loaded, errs = load_yaml_file(path, display)
+                if loaded is not None:
+                    errs = errs + _check_version(loaded, notice_id, int(match.group(1)), seeds_dir,
+                                                 calendars or calendars_for(None))
+                hit = cache.files[path] = (stamp, loaded, errs, None)
+            _, loaded, errs, _ = hit
             problems += errs
             if loaded is None:
                 continue
-            problems += _check_version(loaded, notice_id, int(match.group(1)), seeds_dir,
-                                       calendars or calendars_for(None))
             raw_versions.setdefault(notice_id, []).append((loaded, path))
 
     glossary = _load_glossary(root / "glossary.yaml", root, problems)
@@ -96,7 +125,7 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
     notices = []
     for notice_id, entries in sorted(raw_versions.items()):
         entries.sort(key=lambda e: e[0].data["version"])
-        versions = tuple(Version(freeze(loaded.data), path) for loaded, path in entries)
+        versions = tuple(_version(cache, loaded, path) for loaded, path in entries)
         notices.append(Notice(notice_id, versions))
 
     corpus_notices = []
@@ -104,10 +133,14 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
         cases_loaded = raw_cases.get(notice.id)
         cases = ()
         if cases_loaded is not None:
-            errs = _check_cases(cases_loaded, notice, run=run_cases)
-            problems += errs
-            if not errs:
-                cases = freeze(cases_loaded.data) or ()
+            key = (run_cases, tuple(stamps[v.source_path] for v in notice.versions),
+                   stamps[root / notice.id / "cases.yaml"])
+            hit = cache.cases.get(notice.id)
+            if hit is None or hit[0] != key:
+                errs = _check_cases(cases_loaded, notice, run=run_cases)
+                hit = cache.cases[notice.id] = (key, errs, () if errs else (freeze(cases_loaded.data) or ()))
+            problems += hit[1]
+            cases = hit[2]
         corpus_notices.append(Notice(notice.id, notice.versions, cases))
     for notice_id in raw_cases.keys() - known:
         problems.append(Problem(raw_cases[notice_id].file, 1, "", "golden cases for a notice that has no version file",
@@ -120,6 +153,14 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
 def _check_version_problems_seen(loaded: Loaded, problems: list[Problem]) -> bool:
     """Whether this file already has problems (its mappings are checked once it is well formed)."""
     return any(p.file == loaded.file for p in problems)
+
+
+def _version(cache: LoadCache, loaded: Loaded, path: Path) -> Version:
+    stamp, _, errs, version = cache.files[path]
+    if version is None:
+        version = Version(freeze(loaded.data), path)
+        cache.files[path] = (stamp, loaded, errs, version)
+    return version
 
 
 def _display(path: Path, root: Path) -> str:

@@ -18,6 +18,7 @@ import hashlib
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,15 +52,23 @@ def index_site(site_dir: Path, corpus=None, *, scratch_dir: str | None = None) -
     bundle = site_dir / "pagefind"
     with tempfile.TemporaryDirectory(prefix="zc-index-view-", dir=scratch_dir) as scratch:
         # Only latest notice pages are indexed: reading the other thousands of files costs time.
+        folders = set()
         for page in sorted(site_dir.glob(INDEXED_GLOB)):
-            view = Path(scratch) / page.relative_to(site_dir)
+            view = Path(scratch) / "views" / page.relative_to(site_dir)
             view.parent.mkdir(parents=True, exist_ok=True)
             view.write_text(index_view(page.read_text(encoding="utf-8"), segmenter), encoding="utf-8")
-        cmd = [sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(bundle),
-               "--glob", INDEXED_GLOB, "--silent"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SearchIndexError(f"pagefind failed ({proc.returncode}): {proc.stderr or proc.stdout}")
+            folders.add(page.relative_to(site_dir).parts[0])
+        # One Pagefind run per language folder: it holds every page it indexes in memory (3 GB
+        # for 20,000 pages), and each language's index is separate anyway.
+        parts = []
+        for folder in sorted(folders):
+            parts.append(Path(scratch) / "bundles" / folder)
+            cmd = [sys.executable, "-m", "pagefind", "--site", str(Path(scratch) / "views"),
+                   "--output-path", str(parts[-1]), "--glob", f"{folder}/n/*/index.html", "--silent"]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise SearchIndexError(f"pagefind failed ({proc.returncode}): {proc.stderr or proc.stdout}")
+        merge_bundles(parts, bundle)
     entry = bundle / "pagefind-entry.json"
     if not entry.is_file():
         raise SearchIndexError(f"pagefind wrote no bundle in {bundle}")
@@ -71,6 +80,30 @@ def index_site(site_dir: Path, corpus=None, *, scratch_dir: str | None = None) -
     for info in data["languages"].values():
         info["hash"] = _sort_filters(site_dir / "pagefind", info["hash"])
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def merge_bundles(parts: list[Path], bundle: Path) -> None:
+    """One Pagefind bundle from bundles of disjoint languages: every language's files (named by
+    their hashes), the shared scripts once, and the entry listing every language."""
+    entry = {"languages": {}}
+    for part in parts:
+        data = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
+        if entry.get("version", data["version"]) != data["version"]:
+            raise SearchIndexError("Pagefind bundles of different versions")
+        entry = {**data, "languages": {**entry["languages"], **data["languages"]}}
+        for path in sorted(part.rglob("*")):
+            rel = path.relative_to(part)
+            target = bundle / rel
+            if path.is_dir() or rel.name == "pagefind-entry.json":
+                continue
+            if target.exists():
+                if target.read_bytes() != path.read_bytes():
+                    raise SearchIndexError(f"Pagefind bundles differ in {rel}")
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    bundle.mkdir(parents=True, exist_ok=True)
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
 
 
 MEASURE = re.compile(r'<aside class="zc-measure" id="m-(?P<id>[^"]+)"[^>]*>(?P<body>.*?)</aside>', re.S)

@@ -7,10 +7,18 @@ the only date in it is the build date given by the caller.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import gzip
+import hashlib
 import html
+import itertools
+import json
 import logging
 import os
+import re
+import subprocess
+import sys
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -38,11 +46,12 @@ class SiteBuildError(RuntimeError):
 
 
 def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool = True,
-               calculators: bool = True) -> None:
+               calculators: bool = True) -> dict[str, bytes]:
     """Render every notice (every version, zh and en) and build the site into `out_dir`.
 
     `index_search=False` and `calculators=False` skip the search index and the Pyodide runtime
-    (tests of the pages alone).
+    (tests of the pages alone). Returns the digest of each generated page's source by URL (the
+    live preview rebuilds only the pages whose source changed).
     """
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -51,20 +60,17 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
         # First gather all data.
         statuses = {id(v): status(v, corpus, on=build_date) for n in corpus.notices for v in n.versions}
         status_of = lambda version: statuses[id(version)]  # noqa: E731
-        pages = Renderer(corpus, build_date=build_date, status_of=status_of).all_pages()
+        renderer = Renderer(corpus, build_date=build_date, status_of=status_of)
 
         # Start writing files.
         site = work / "site"
         with tempfile.TemporaryDirectory(prefix="zc-docs-", dir=SCRATCH) as scratch:
-            docs = Path(scratch) / "docs"
-            write_docs_dir(pages, docs)
-            if corpus.facts:  # the finder's vocabulary as a table for publishers (/facts/)
-                (docs / "facts.md").write_text(facts_vocabulary.markdown_page(corpus.facts), encoding="utf-8")
-            config = run_mkdocs(docs, site, build_date=build_date)
+            extra = {"facts.md": facts_vocabulary.markdown_page(corpus.facts)} if corpus.facts else {}
+            digests = build_pages(renderer.iter_pages(), site, Path(scratch), build_date=build_date, extra=extra)
         write_redirect(site, "zh/", urls.home("zh"))
         exports.write_data(corpus, site, status_of=status_of)
         finder_data.write_finder(corpus, site)
-        exports.write_feeds(corpus, site, site_url=config["site_url"] or "/", status_of=status_of)
+        exports.write_feeds(corpus, site, site_url=yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["site_url"] or "/", status_of=status_of)
         pointintime.write_index(corpus, site, build_date=build_date)
         if calculators:
             pyodide_bundle.bundle(corpus, site)
@@ -73,10 +79,11 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
         if index_search:
             search.index_site(site, corpus, scratch_dir=SCRATCH)
         compress_assets(site)
-        check_pages(pages, site)
+        check_pages(digests, site)
         replace_dir(site, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return digests
 
 
 ASSET_SUFFIXES = (".css", ".js", ".mjs")
@@ -95,35 +102,144 @@ def compress_assets(site: Path) -> None:
         and p.stat().st_size >= 1024 and runtime not in p.parents))
 
 
+# mkdocs keeps every page of a build in memory until the end, so the generated pages go through it
+# in batches, each in a worker process while the main process renders the next batch: memory is
+# bounded by a batch, and the two cores work at once.
+BATCH_PAGES = 3000
+WORKERS = 2
+
+
+def build_pages(pages, site: Path, scratch: Path, *, build_date: dt.date,
+                extra: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Write the generated pages (an iterable) and the hand-written docs/ as HTML into `site`;
+    returns {url: digest of the page's source}. The first batch carries the hand-written pages,
+    `extra` Markdown pages generated from data ({path under docs/: text}, e.g. facts.md), the
+    theme's files and the sitemap; the others' pages are moved in beside them."""
+    digests: dict[str, bytes] = {}
+    pages = iter(pages)
+    jobs = []
+    home = None
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:   # each runs a process
+        for number in itertools.count():
+            if len(jobs) > WORKERS:  # at most one batch waiting: its source is held in memory (tmpfs)
+                jobs[-WORKERS - 1][2].result()
+            batch = list(itertools.islice(pages, BATCH_PAGES))
+            if number and not batch:
+                break
+            # later batches are written beside the site (same file system: their pages are moved)
+            docs, out = scratch / f"docs-{number}", (site if number == 0 else site.with_name(f"{site.name}-{number}"))
+            home = home or next((page_document(p) for p in batch if p.url == ""), None)
+            urls_of_batch = list(write_docs_dir(batch, docs, hand_written=number == 0, digests=digests))
+            for path, text in (extra or {}).items() if number == 0 else ():
+                (docs / path).write_text(text, encoding="utf-8")
+            del batch
+            if number:
+                write_home_copy(docs, home)
+            jobs.append((out, urls_of_batch, pool.submit(_run_batch, str(docs), str(out), build_date.isoformat())))
+        for _, _, job in jobs:
+            job.result()
+    sitemap = [site / "sitemap.xml"]
+    for out, urls_of_batch, _ in jobs[1:]:
+        for url in urls_of_batch:
+            target = site / url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(out / url / "index.html", target)
+        sitemap.append(out / "sitemap.xml")
+    if len(sitemap) > 1:
+        merge_sitemaps(sitemap, build_date)
+    return digests
+
+
+def write_home_copy(docs: Path, home: str | None) -> None:
+    """The home page's source in a batch without it: the theme's navigation names the home page,
+    and every page must be rendered with the same navigation (the copy's output is not used)."""
+    if home is None:
+        raise SiteBuildError("no home page among the generated pages")
+    (docs / "index.md").parent.mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text(home, encoding="utf-8")
+
+
+def _run_batch(docs: str, out: str, build_date: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "sitegen.mkdocs_batch", docs, out, build_date],
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True)
+    if proc.returncode:
+        raise SiteBuildError((proc.stderr.strip() or f"mkdocs batch exited {proc.returncode}").splitlines()[-1])
+    shutil.rmtree(docs)
+
+
+URL_ENTRY = re.compile(r"[ \t]*<url>.*?</url>", re.S)
+
+
+def merge_sitemaps(paths: list[Path], build_date: dt.date) -> None:
+    """One sitemap.xml (and .gz, as mkdocs writes it) listing the pages of every batch."""
+    first = paths[0].read_text(encoding="utf-8")
+    entries = list(dict.fromkeys(  # each batch lists the home page (see write_home_copy)
+        m.group(0) for p in paths for m in URL_ENTRY.finditer(p.read_text(encoding="utf-8"))))
+    head = first[:first.index("<urlset")]
+    opening = first[first.index("<urlset"):first.index(">", first.index("<urlset")) + 1]
+    text = head + opening + "\n" + "\n".join(entries) + "\n</urlset>"  # mkdocs' layout, batch by batch
+    paths[0].write_text(text, encoding="utf-8")
+    epoch = int(dt.datetime.combine(build_date, dt.time(), dt.timezone.utc).timestamp())
+    gz = paths[0].with_name("sitemap.xml.gz")
+    with open(gz, "wb") as f, gzip.GzipFile(fileobj=f, filename=str(gz), mode="wb", mtime=epoch) as out:
+        out.write(text.encode("utf-8"))
+
+
 def page_source(url: str) -> str:
     """The Markdown file of a page: "" → index.md, "zh/n/x/" → zh/n/x/index.md."""
     return url + "index.md"
 
 
-def write_docs_dir(pages: list[Page], docs: Path) -> None:
-    """Hand-written docs/ plus one file per generated page (front matter + finished HTML)."""
-    if HAND_WRITTEN.is_dir():
+def write_docs_dir(pages, docs: Path, *, hand_written: bool = True,
+                   digests: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Hand-written docs/ plus one file per generated page (front matter + finished HTML).
+
+    `pages` may be a generator: each page is written and dropped. Returns {url: digest of the
+    file} of these pages; `digests` (pages written before, in other batches) is updated too."""
+    if hand_written and HAND_WRITTEN.is_dir():
         shutil.copytree(HAND_WRITTEN, docs)
-    seen: dict[str, str] = {}
+    digests = digests if digests is not None else {}
+    written: dict[str, bytes] = {}
     for page in pages:
         src = page_source(page.url)
-        if src in seen or (docs / src).exists():
-            raise SiteBuildError(f"two pages map to {src}: {page.title!r} and {seen.get(src, 'docs/' + src)!r}")
-        seen[src] = page.title
-        # The theme prints front matter without escaping: everything that comes from data is
-        # escaped here, once.
-        meta = {"title": html.escape(page.title), "lang": page.lang, "zc_raw": True,
-                "zc_alt": page.alt, "zc_toc": [[a, html.escape(n)] for a, n in page.toc]}
-        if page.description:
-            meta["description"] = html.escape(page.description)
-        if not page.toc:
-            meta["hide"] = ["toc"]
-        if page.has_calculator:
-            meta["zc_calc"] = True
+        if page.url in digests or (docs / src).exists() or (HAND_WRITTEN / src).exists():
+            raise SiteBuildError(f"two pages map to {src}: {page.title!r} and an earlier page or docs/{src}")
+        text = page_document(page)
+        digests[page.url] = written[page.url] = source_digest(text)
         path = docs / src
         path.parent.mkdir(parents=True, exist_ok=True)
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1 << 16)
-        path.write_text(f"---\n{front}---\n{page.body}\n", encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+    return written
+
+
+def source_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def page_document(page: Page) -> str:
+    """The Markdown file mkdocs reads for a generated page: front matter, then the HTML body."""
+    # The theme prints front matter without escaping: everything that comes from data is
+    # escaped here, once.
+    meta = {"title": html.escape(page.title), "lang": page.lang, "zc_raw": True,
+            "zc_alt": page.alt, "zc_toc": [[a, html.escape(n)] for a, n in page.toc]}
+    if page.description:
+        meta["description"] = html.escape(page.description)
+    if not page.toc:
+        meta["hide"] = ["toc"]
+    if page.has_calculator:
+        meta["zc_calc"] = True
+    return f"---\n{front_matter(meta)}\n---\n{page.body}\n"
+
+
+# Characters YAML's reader refuses or reads as line breaks, which JSON leaves as they are.
+NOT_YAML_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+
+
+def front_matter(meta: dict) -> str:
+    """The front matter as JSON, which YAML reads as the same values: several times faster to write
+    than YAML's emitter, which was a tenth of a large build."""
+    text = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+    return NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 @contextmanager
@@ -176,8 +292,8 @@ def write_redirect(site: Path, url: str, target: str) -> None:
         encoding="utf-8")
 
 
-def check_pages(pages: list[Page], site: Path) -> None:
-    missing = [p.url for p in pages if not (site / p.url / "index.html").is_file()]
+def check_pages(page_urls, site: Path) -> None:
+    missing = [url for url in page_urls if not (site / url / "index.html").is_file()]
     if missing:
         raise SiteBuildError(f"{len(missing)} page(s) not written, e.g. {missing[:5]}")
 

@@ -330,8 +330,8 @@ def test_failed_build_keeps_previous_site(tmp_path, monkeypatch):
 def test_two_pages_on_one_path_fail(tmp_path, monkeypatch):
     from sitegen import pages
     corpus = _small_corpus(tmp_path / "policies", count=1)
-    original = pages.Renderer.all_pages
-    monkeypatch.setattr(pages.Renderer, "all_pages", lambda self: original(self) * 2)
+    original = pages.Renderer.iter_pages
+    monkeypatch.setattr(pages.Renderer, "iter_pages", lambda self: list(original(self)) * 2)
     with pytest.raises(SiteBuildError, match="two pages"):
         build_site(corpus, tmp_path / "site", build_date=BUILD_DATE, index_search=False, calculators=False)
 
@@ -341,3 +341,28 @@ def test_measure_shows_its_qualifying_period(built_site):
     page = html.unescape((built_site / urls.notice("en", "shengsi-2024") / "index.html").read_text(encoding="utf-8"))
     assert "<dt>Qualifying period</dt><dd>9 February 2024 – 24 February 2024. From 9 to 24 February 2024</dd>" in page
     assert "<dt>Qualifying period</dt><dd>During the 2024 Spring Festival</dd>" in page   # words, no dates
+
+
+def test_pages_built_in_batches_equal_one_build(tmp_path, monkeypatch):
+    """mkdocs runs over batches of pages in processes of their own (sitegen.site.build_pages):
+    every file must be the same as when one mkdocs run builds every page, the sitemap listing
+    the same pages, and no batch source left behind in the scratch folder."""
+    from sitegen import site
+    corpus = load_policies(Path(__file__).resolve().parents[1] / "policies", run_cases=False)
+    monkeypatch.setattr(site, "BATCH_PAGES", 100_000)
+    digests = build_site(corpus, tmp_path / "one", build_date=BUILD_DATE, index_search=False, calculators=False)
+    monkeypatch.setattr(site, "BATCH_PAGES", 30)
+    assert build_site(corpus, tmp_path / "batched", build_date=BUILD_DATE, index_search=False,
+                      calculators=False) == digests
+    assert len(digests) > 3 * 30   # four batches at least
+    one = {p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    batched = {p.relative_to(tmp_path / "batched") for p in (tmp_path / "batched").rglob("*") if p.is_file()}
+    assert one == batched
+    differ = [p for p in sorted(one) if (tmp_path / "one" / p).read_bytes() != (tmp_path / "batched" / p).read_bytes()]
+    assert differ == [Path("sitemap.xml"), Path("sitemap.xml.gz")]   # the same pages, batch by batch
+
+    def locs(folder):
+        return sorted(re.findall(r"<loc>([^<]*)</loc>", (folder / "sitemap.xml").read_text(encoding="utf-8")))
+    assert locs(tmp_path / "batched") == locs(tmp_path / "one")
+    assert len(locs(tmp_path / "one")) == len(set(locs(tmp_path / "one")))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batched", "one"]
