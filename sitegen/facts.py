@@ -194,6 +194,8 @@ def markdown_page(facts: dict) -> str:
              "`fact: ID`, `fact: {id: ID, period: P}` for a series, or `fact: {expr: …}` "
              "(see [the notice format](../format/#facts-the-finders-vocabulary-policiesfactsyaml)).", "",
              "| id | type | per | unit | label | choices |", "| --- | --- | --- | --- | --- | --- |"]
+    if not facts.get("facts"):
+        lines[-2:] = ["These notices declare no shared facts (there is no `policies/facts.yaml`)."]
     for fact in facts.get("facts") or []:
         label, unit = fact["label"], fact.get("unit") or {}
         choices = "; ".join(f"`{c['value']}` {c['label']['en']} ({c['label']['zh']})" for c in fact.get("choices") or [])

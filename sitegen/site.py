@@ -65,7 +65,8 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
         # Start writing files.
         site = work / "site"
         with tempfile.TemporaryDirectory(prefix="zc-docs-", dir=SCRATCH) as scratch:
-            extra = {"facts.md": facts_vocabulary.markdown_page(corpus.facts)} if corpus.facts else {}
+            # the finder's vocabulary as a table for publishers (/facts/; the docs link to it)
+            extra = {"facts.md": facts_vocabulary.markdown_page(corpus.facts or {"facts": []})}
             digests = build_pages(renderer.iter_pages(), site, Path(scratch), build_date=build_date, extra=extra)
         write_redirect(site, "zh/", urls.home("zh"))
         exports.write_data(corpus, site, status_of=status_of)
