@@ -453,6 +453,10 @@ def archive_attacks(tmp: Path):
                 pol = folder / "policies"
                 shutil.copytree(policies, pol)
                 edit_policies(pol)
+            # The publisher's last built site is where the build looks for the manifest it carries
+            # (as `build` into the usual site/ does): an entry removed from the end of a valid chain
+            # can only be told from one never written by comparing with such a copy.
+            shutil.copytree(tmp / "published", folder / "site")
             return judged(cli("build", "--out", str(folder / "site"), "--date", "2024-03-01", policies=pol,
                               env={"ZHENGCE_MANIFEST": str(target)}), 1)
         return attack

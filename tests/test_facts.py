@@ -45,12 +45,12 @@ def _broken(tmp_path, old, new):
     ("fact: charter_workers\n", "fact: nonlocal_staying\n", "is given by year"),
     ("fact: charter_workers\n", "fact: {id: nonlocal_staying, period: \"2024-02\"}\n", "is written like 2024"),
     ("fact: charter_cost\n", "fact: {id: output, period: \"2024-Q1\"}\n", "unit 元 of the input differs from unit 万元"),
-    ("fact: {expr: \"sector == 'manufacturing' or sector == 'other_industry'\"}\n",
-     "fact: {expr: \"sector\"}\n", "expr gives str, the input is bool"),
-    ("fact: {expr: \"sector == 'manufacturing' or sector == 'other_industry'\"}\n",
+    ("fact: {expr: sector == 'manufacturing' or sector == 'other_industry'}\n",
+     "fact: {expr: sector}\n", "expr gives str, the input is bool"),
+    ("fact: {expr: sector == 'manufacturing' or sector == 'other_industry'}\n",
      "fact: {expr: \"sektor == 'x'\"}\n", "expr:"),
-    ("        specific: true\n        label:\n          zh: 员工分组\n",
-     "        fact: charter_workers\n        label:\n          zh: 员工分组\n", "unknown key 'fact'"),
+    ("        specific: true\n        row_label: {zh: 员工组",
+     "        fact: charter_workers\n        row_label: {zh: 员工组", "unknown key 'fact'"),
 ])
 def test_a_wrong_mapping_names_file_line_and_field(tmp_path, old, new, message):
     with pytest.raises(ValidationFailed) as failed:
@@ -78,8 +78,8 @@ def test_a_broken_vocabulary_is_reported_with_its_line(tmp_path):
     root = tmp_path / "policies"
     shutil.copytree(ROOT / "policies", root)
     path = root / "facts.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  - id: hire_date\n    type: date\n",
-                                                             "  - id: hire_date\n    type: datum\n"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("- id: hire_date\n  type: date\n",
+                                                             "- id: hire_date\n  type: datum\n"), encoding="utf-8")
     with pytest.raises(ValidationFailed) as failed:
         load_policies(root, run_cases=False)
     assert any(p.file.endswith("facts.yaml") and p.line and p.field.endswith(".type") for p in failed.value.problems)

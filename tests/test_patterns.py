@@ -150,7 +150,8 @@ def test_calendar_file_mistakes_name_file_line_and_field(tmp_path):
     _, problems = calendars.load_folder(folder)
     by_file = {(p.file.rsplit("/", 1)[-1], p.field): p for p in problems}
     weekday = by_file[("2023.yaml", "holidays[1].work[0]")]
-    assert weekday.line == text.splitlines().index("    work: [2023-01-28, 2023-01-29]") + 1
+    assert weekday.line == next(i for i, line in enumerate(text.splitlines(), 1)
+                                if line.strip() == "work: [2023-01-28, 2023-01-29]")
     assert "weekday" in weekday.message_en and "工作日" in weekday.message_zh
     assert ("2024.yaml", "year") in by_file
 
