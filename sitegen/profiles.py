@@ -130,7 +130,8 @@ def render_text(answer: dict, lang: str, facts: list | None = None) -> str:
     total = answer["total"]
     high = _money(total["amount_max"], lang) if total["amount_max"] is not None else \
         ("无上限" if zh else "no upper bound")
-    lines += ["", ("合计：" if zh else "Total: ") + f"{_money(total['amount_min'], lang)} – {high}"]
+    low = _money(total["amount_min"], lang)
+    lines += ["", ("合计：" if zh else "Total: ") + (low if total["amount_max"] == total["amount_min"] else f"{low} – {high}")]
     for text in total["applied_relations"]:
         lines.append(("  已适用：" if zh else "  Applied: ") + text)
     counts = answer["counts"]
