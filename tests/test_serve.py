@@ -5,12 +5,12 @@ A small site on disk with pre-compressed siblings; requests over real HTTP on lo
 from __future__ import annotations
 
 import gzip
-import http.client
 import zlib
 
 import pytest
 
 from sitegen import serve
+from tests.raw_http import get
 
 DIGEST = "0123456789abcdef"
 WASM = b"\0asm\1\0\0\0" + bytes(range(256)) * 40
@@ -48,16 +48,6 @@ def server(site):
     srv.server_close()
 
 
-def get(port, path, **headers):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.putrequest("GET", path, skip_accept_encoding=True)  # the path goes out exactly as given
-    for name, value in headers.items():
-        conn.putheader(name.replace("_", "-"), value)
-    conn.endheaders()
-    resp = conn.getresponse()
-    body = resp.read()
-    conn.close()
-    return resp, body
 
 
 WASM_PATH = f"/assets/pyodide/{DIGEST}/pyodide.asm.wasm"

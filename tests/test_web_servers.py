@@ -10,13 +10,13 @@ headers, 404s, malformed requests, and that each agrees with the preview server.
 from __future__ import annotations
 
 import gzip
-import http.client
 import socket
 
 import pytest
 
 from sitegen import serve
 from tests import caddy, nginx
+from tests.raw_http import get
 
 PRODUCTION = ("nginx", "caddy")
 RUNNERS = {"nginx": nginx, "caddy": caddy}
@@ -74,16 +74,6 @@ def _port(url: str) -> int:
     return int(url.rsplit(":", 1)[1].strip("/"))
 
 
-def get(port, path, method="GET", **headers):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.putrequest(method, path, skip_accept_encoding=True)
-    for name, value in headers.items():
-        conn.putheader(name.replace("_", "-"), value)
-    conn.endheaders()
-    resp = conn.getresponse()
-    body = resp.read()
-    conn.close()
-    return resp, body
 
 
 def test_the_csp_is_the_pages_policy():
