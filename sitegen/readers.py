@@ -6,8 +6,15 @@ each mistake at once, each with file, line and field (not just the first, as mkd
 
 from __future__ import annotations
 
+import concurrent.futures
+import gc
 import hashlib
+import os
+import pickle
 import re
+import subprocess
+import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +30,7 @@ from .specs import measure_spec
 from .defaults import apply_defaults
 from .yamlload import Loaded, Problem, load_yaml_file
 
+REPO = Path(__file__).resolve().parent.parent
 VERSION_FILE = re.compile(r"v([1-9]\d*)\.yaml")  # no leading zero: v01.yaml would be a second v1
 
 
@@ -55,6 +63,19 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
     """Read and validate policies/; raise ValidationFailed listing every problem.
 
     `cache` (kept by the caller between loads) skips the files that have not changed since."""
+    # Loading makes millions of objects, nearly all of which live on in the model and none of
+    # which form cycles: Python's cyclic collector would walk the growing heap again and again
+    # (a third of the load time at 10,000 notices), so it is paused while loading.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_policies(root, seeds_dir=seeds_dir, run_cases=run_cases, cache=cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_policies(root: Path, *, seeds_dir: Path | None, run_cases: bool, cache: LoadCache | None) -> Corpus:
     root = Path(root)
     cache = cache if cache is not None else LoadCache()
     stamps: dict[Path, tuple] = {}
@@ -67,8 +88,8 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
     # First gather all data.
     calendars, calendar_problems = load_calendar_folder(root / CALENDAR_FOLDER)
     problems += calendar_problems
+    found = []   # (notice id, path, version number or None for cases.yaml), in order
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name != CALENDAR_FOLDER):
-        notice_id = folder.name
         for path in sorted(folder.iterdir()):
             display = _display(path, root)
             if path.is_dir():
@@ -76,33 +97,26 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
                     problems.append(Problem(display, None, "", "is a folder, not a file: versions are files v1.yaml, v2.yaml…",
                                             "这是文件夹而不是文件：版本文件为 v1.yaml、v2.yaml…"))
                 continue
-            stamps[path] = stamp = LoadCache.stamp(path)
-            if path.name == "cases.yaml":
-                hit = cache.files.get(path)
-                if hit is None or hit[0] != stamp:
-                    hit = cache.files[path] = (stamp, *load_yaml_file(path, display), None)
-                _, loaded, errs, _ = hit
-                problems += errs
-                if loaded is not None:
-                    raw_cases[notice_id] = loaded
-                continue
             match = VERSION_FILE.fullmatch(path.name)
-            if not match:
+            if path.name != "cases.yaml" and not match:
                 if path.suffix in (".yaml", ".yml"):
                     problems.append(Problem(display, None, "", "unexpected file name: versions are v1.yaml, v2.yaml…, golden cases cases.yaml",
                                             "文件名不符合约定：版本文件为 v1.yaml、v2.yaml…，黄金用例为 cases.yaml"))
                 continue
-            hit = cache.files.get(path)
-            if hit is None or hit[0] != stamp:
-                loaded, errs = load_yaml_file(path, display)
-                if loaded is not None:
-                    errs = errs + _check_version(loaded, notice_id, int(match.group(1)), seeds_dir,
-                                                 calendars or calendars_for(None))
-                hit = cache.files[path] = (stamp, loaded, errs, None)
-            _, loaded, errs, _ = hit
-            problems += errs
-            if loaded is None:
-                continue
+            stamps[path] = LoadCache.stamp(path)
+            found.append((folder.name, path, int(match.group(1)) if match else None))
+    todo = [FileJob(path, _display(path, root), notice_id, number) for notice_id, path, number in found
+            if path not in cache.files or cache.files[path][0] != stamps[path]]
+    for job, (loaded, errs) in zip(todo, read_files(todo, seeds_dir, calendars or calendars_for(None))):
+        cache.files[job.path] = (stamps[job.path], loaded, errs, None)
+    for notice_id, path, number in found:
+        _, loaded, errs, _ = cache.files[path]
+        problems += errs
+        if loaded is None:
+            continue
+        if number is None:
+            raw_cases[notice_id] = loaded
+        else:
             raw_versions.setdefault(notice_id, []).append((loaded, path))
 
     glossary = _load_glossary(root / "glossary.yaml", root, problems)
@@ -148,6 +162,49 @@ def load_policies(root: Path, *, seeds_dir: Path | None = None, run_cases: bool 
     if problems:
         raise ValidationFailed(problems)
     return Corpus(tuple(corpus_notices), glossary, facts)
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file to read: a version file (`number`) or a notice's cases.yaml (`number` None)."""
+
+    path: Path
+    display: str
+    notice_id: str
+    number: int | None
+
+
+# Each file is read and checked on its own, so with many files to read (a first load, a build)
+# the machine's cores share them: a process each, given contiguous shares of the files.
+PARALLEL_FROM = 500
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def read_files(jobs: list[FileJob], seeds_dir: Path | None, calendars: dict) -> list[tuple]:
+    """[(Loaded or None, problems)] for each job, in order."""
+    if len(jobs) < PARALLEL_FROM or WORKERS < 2:
+        return [read_file(job, seeds_dir, calendars) for job in jobs]
+    size = -(-len(jobs) // WORKERS)
+    shares = [jobs[k:k + size] for k in range(0, len(jobs), size)]
+    with concurrent.futures.ThreadPoolExecutor(len(shares)) as pool:   # each waits on a process
+        results = list(pool.map(lambda share: _read_in_process(share, seeds_dir, calendars), shares))
+    return [r for share in results for r in share]
+
+
+def read_file(job: FileJob, seeds_dir: Path | None, calendars: dict) -> tuple:
+    loaded, errs = load_yaml_file(job.path, job.display)
+    if loaded is not None and job.number is not None:
+        errs = errs + _check_version(loaded, job.notice_id, job.number, seeds_dir, calendars)
+    return loaded, errs
+
+
+def _read_in_process(jobs: list[FileJob], seeds_dir: Path | None, calendars: dict) -> list[tuple]:
+    proc = subprocess.run([sys.executable, "-m", "sitegen.read_worker"], input=pickle.dumps((jobs, seeds_dir, calendars)),
+                          capture_output=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    if proc.returncode:
+        lines = proc.stderr.decode(errors="replace").strip().splitlines() or [f"exit status {proc.returncode}"]
+        raise RuntimeError(f"reading the notices failed: {lines[-1]}")
+    return pickle.loads(proc.stdout)
 
 
 def _check_version_problems_seen(loaded: Loaded, problems: list[Problem]) -> bool:

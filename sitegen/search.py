@@ -13,20 +13,20 @@ result can point at the measure as well as at the clause.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import html
 import json
+import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import yaml
 
-from sitegen import cbor
 from sitegen.segment import HAN, Segmenter, user_words
 
 
@@ -40,70 +40,156 @@ SYNONYMS = Path(__file__).with_name("search_synonyms.yaml")
 SHARD_BYTES = 4096
 
 
+REPO = Path(__file__).resolve().parent.parent
+
+
 class SearchIndexError(RuntimeError):
     pass
 
 
-def index_site(site_dir: Path, corpus=None, *, scratch_dir: str | None = None) -> None:
+# Pagefind holds every page of a run in memory (about 240 KB a page: 2.4 GB for 10,000 English
+# pages), so a language with more pages is indexed in runs of at most this many, joined by
+# sitegen.pagefind_index into the one index a single run would have written.
+PAGES_PER_RUN = 2000
+
+
+def index_site(site_dir: Path, corpus=None, *, scratch_dir: str | None = None,
+               pages_per_run: int = PAGES_PER_RUN) -> None:
     """Write the Pagefind bundle to `site_dir/pagefind/` (one index per page language), with the
     word list and synonyms the search page segments and widens queries with. The index views
     are written under `scratch_dir` (default: the system's temporary folder)."""
-    segmenter = Segmenter(user_words(corpus) if corpus is not None else ())
-    bundle = site_dir / "pagefind"
-    with tempfile.TemporaryDirectory(prefix="zc-index-view-", dir=scratch_dir) as scratch:
-        # Only latest notice pages are indexed: reading the other thousands of files costs time.
-        folders = set()
-        for page in sorted(site_dir.glob(INDEXED_GLOB)):
-            view = Path(scratch) / "views" / page.relative_to(site_dir)
-            view.parent.mkdir(parents=True, exist_ok=True)
-            view.write_text(index_view(page.read_text(encoding="utf-8"), segmenter), encoding="utf-8")
-            folders.add(page.relative_to(site_dir).parts[0])
-        # One Pagefind run per language folder: it holds every page it indexes in memory (3 GB
-        # for 20,000 pages), and each language's index is separate anyway.
-        parts = []
-        for folder in sorted(folders):
-            parts.append(Path(scratch) / "bundles" / folder)
-            cmd = [sys.executable, "-m", "pagefind", "--site", str(Path(scratch) / "views"),
-                   "--output-path", str(parts[-1]), "--glob", f"{folder}/n/*/index.html", "--silent"]
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            if proc.returncode != 0:
-                raise SearchIndexError(f"pagefind failed ({proc.returncode}): {proc.stderr or proc.stdout}")
-        merge_bundles(parts, bundle)
-    entry = bundle / "pagefind-entry.json"
-    if not entry.is_file():
-        raise SearchIndexError(f"pagefind wrote no bundle in {bundle}")
-    write_query_data(bundle, segmenter.vocabulary)
-    # Pagefind lists the languages, the filters and each filter's values in a varying order
-    # (Rust hash maps): sort them so builds are byte-identical.
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    data["languages"] = dict(sorted(data["languages"].items()))
-    for info in data["languages"].values():
-        info["hash"] = _sort_filters(site_dir / "pagefind", info["hash"])
-    entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    indexer = Indexer(site_dir, corpus, scratch_dir=scratch_dir, pages_per_run=pages_per_run)
+    try:
+        indexer.start()
+        indexer.finish()
+    finally:
+        indexer.close()
 
 
-def merge_bundles(parts: list[Path], bundle: Path) -> None:
-    """One Pagefind bundle from bundles of disjoint languages: every language's files (named by
-    their hashes), the shared scripts once, and the entry listing every language."""
-    entry = {"languages": {}}
-    for part in parts:
-        data = json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
-        if entry.get("version", data["version"]) != data["version"]:
-            raise SearchIndexError("Pagefind bundles of different versions")
-        entry = {**data, "languages": {**entry["languages"], **data["languages"]}}
-        for path in sorted(part.rglob("*")):
-            rel = path.relative_to(part)
-            target = bundle / rel
-            if path.is_dir() or rel.name == "pagefind-entry.json":
-                continue
-            if target.exists():
-                if target.read_bytes() != path.read_bytes():
-                    raise SearchIndexError(f"Pagefind bundles differ in {rel}")
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-    bundle.mkdir(parents=True, exist_ok=True)
-    (bundle / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+class Indexer:
+    """The search index in two steps, so that the build can write its other files meanwhile:
+    `start()` writes the index views, and a thread runs Pagefind over each batch of views as soon
+    as it is written (a process per run) and then joins each language's runs (a process per
+    language, while Pagefind runs over the next); `finish()` waits for them and puts the joined
+    bundles in the site. `close()` stops and cleans up (after finish() it only cleans up)."""
+
+    def __init__(self, site_dir: Path, corpus=None, *, scratch_dir: str | None = None,
+                 pages_per_run: int = PAGES_PER_RUN):
+        self.site_dir, self.corpus, self.pages_per_run = Path(site_dir), corpus, max(1, pages_per_run)
+        self._scratch = tempfile.TemporaryDirectory(prefix="zc-index-view-", dir=scratch_dir)
+        self.scratch = Path(self._scratch.name)
+        # Pagefind writes beside the site (the same file system): its files are moved, not copied.
+        self.parts = self.site_dir.with_name(f".{self.site_dir.name}-pagefind-{os.getpid()}-{id(self):x}")
+        self.segmenter = None
+        self.languages: dict[str, dict] = {}    # language folder → its bundle entry, once joined
+        self._queue: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="pagefind", daemon=True)
+
+    def start(self) -> None:
+        self.segmenter = Segmenter(user_words(self.corpus) if self.corpus is not None else ())
+        self._thread.start()
+        try:
+            runs: list[Path] = []
+            folder, count = None, 0
+            # Only latest notice pages are indexed: reading the other thousands of files costs time.
+            for page in sorted(self.site_dir.glob(INDEXED_GLOB)):   # sorted: one language after the other
+                rel = page.relative_to(self.site_dir)
+                if rel.parts[0] != folder or count == self.pages_per_run:
+                    if runs:
+                        self._queue.put(("run", folder, runs[-1]))
+                    if rel.parts[0] != folder and runs:
+                        self._queue.put(("join", folder, runs))
+                        runs = []
+                    folder, count = rel.parts[0], 0
+                    runs.append(self.scratch / "views" / f"{folder}-{len(runs)}")
+                count += 1
+                view = runs[-1] / rel
+                view.parent.mkdir(parents=True, exist_ok=True)
+                view.write_text(index_view(page.read_text(encoding="utf-8"), self.segmenter), encoding="utf-8")
+            if runs:
+                self._queue.put(("run", folder, runs[-1]))
+                self._queue.put(("join", folder, runs))
+        finally:
+            self._queue.put(None)
+
+    def _work(self) -> None:
+        joins: dict[str, subprocess.Popen] = {}
+        try:
+            while (item := self._queue.get()) is not None:
+                if self._stop.is_set() or self._error is not None:
+                    continue   # drain the queue
+                kind, folder, views = item
+                if kind == "run":
+                    run_pagefind(views, self.parts / views.name, f"{folder}/n/*/index.html")
+                    shutil.rmtree(views)  # tmpfs is memory
+                else:
+                    cmd = [sys.executable, "-m", "sitegen.pagefind_index", str(self.parts / folder),
+                           *(str(self.parts / v.name) for v in views)]
+                    joins[folder] = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                                     cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+            for folder, proc in joins.items():
+                out, err = proc.communicate()
+                if proc.returncode:
+                    raise SearchIndexError(f"joining the Pagefind runs of {folder}/ failed: {err.strip() or proc.returncode}")
+                self.languages[folder] = json.loads(out)
+        except BaseException as err:  # noqa: BLE001 - handed to finish(), in the build's thread
+            self._error = err
+        finally:
+            for proc in joins.values():
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+
+    def finish(self) -> None:
+        if self.segmenter is None:
+            raise SearchIndexError("the index was not started")
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        bundle = self.site_dir / "pagefind"
+        bundle.mkdir(parents=True, exist_ok=True)
+        entry = {"languages": {}}
+        for folder, language in sorted(self.languages.items()):
+            _move_files(self.parts / folder, bundle)
+            entry = {**language, "languages": {**entry["languages"], **language["languages"]}}
+        # Pagefind lists the languages in a varying order (a Rust hash map): sorted, so that
+        # builds are byte-identical.
+        entry["languages"] = dict(sorted(entry["languages"].items()))
+        (bundle / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                                    encoding="utf-8")
+        write_query_data(bundle, self.segmenter.vocabulary)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._queue.put(None)   # in case start() never ran
+        if self._thread.is_alive():
+            self._thread.join()
+        self._scratch.cleanup()
+        shutil.rmtree(self.parts, ignore_errors=True)
+
+
+def _move_files(source: Path, bundle: Path) -> None:
+    """Move a language's joined bundle into the site's; the scripts and the wasm, which every
+    language's bundle has, once."""
+    for path in sorted(source.rglob("*")):
+        if path.is_dir():
+            continue
+        target = bundle / path.relative_to(source)
+        if target.exists():
+            if target.read_bytes() != path.read_bytes():
+                raise SearchIndexError(f"Pagefind bundles differ in {target.relative_to(bundle)}")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+
+
+def run_pagefind(site: Path, out: Path, glob: str) -> None:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out), "--glob", glob, "--silent"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SearchIndexError(f"pagefind failed ({proc.returncode}): {proc.stderr or proc.stdout}")
 
 
 MEASURE = re.compile(r'<aside class="zc-measure" id="m-(?P<id>[^"]+)"[^>]*>(?P<body>.*?)</aside>', re.S)
@@ -162,44 +248,3 @@ def write_query_data(bundle: Path, vocabulary) -> None:
     data = {"shards": shards, "max_word": max((len(w) for w in words), default=1), "synonyms": synonyms}
     (bundle / "zc-search.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True,
                                                       separators=(",", ":")), encoding="utf-8")
-
-
-# Pagefind's index files: gzip of this signature and a CBOR value. A language's metadata
-# (pagefind.<hash>.pf_meta) is [version, pages, index chunks, filters, sorts, meta fields], its
-# filters [[name, hash]…]; a filter (filter/<hash>.pf_filter) is [name, [[value, [page…]]…]].
-# Files are found by the hashes in their names; any unique name will do.
-SIGNATURE = b"pagefind_dcd"
-META_FILTERS = 3
-
-
-def _read_index(path: Path):
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(SIGNATURE):
-        raise SearchIndexError(f"{path}: not a Pagefind index file")
-    return cbor.loads(raw[len(SIGNATURE):])
-
-
-def _write_index(folder: Path, lang_hash: str, pattern: str, value) -> str:
-    """Write `value` under a name from its content; the new hash (`<lang>_<hex>`)."""
-    raw = SIGNATURE + cbor.dumps(value)
-    lang = lang_hash.rsplit("_", 1)[0]
-    new_hash = f"{lang}_{hashlib.sha256(raw).hexdigest()[:12]}"
-    (folder / pattern.format(new_hash)).write_bytes(gzip.compress(raw, mtime=0))
-    return new_hash
-
-
-def _sort_filters(bundle: Path, meta_hash: str) -> str:
-    """Sort one language's filters and their values; rename the files by content. The new hash
-    of the language's metadata file."""
-    meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
-    meta = _read_index(meta_path)
-    filters = []
-    for name, filter_hash in meta[META_FILTERS]:
-        path = bundle / "filter" / f"{filter_hash}.pf_filter"
-        fname, values = _read_index(path)
-        path.unlink()
-        canonical = [fname, sorted([value, sorted(pages)] for value, pages in values)]
-        filters.append([name, _write_index(bundle / "filter", filter_hash, "{}.pf_filter", canonical)])
-    meta[META_FILTERS] = sorted(filters)
-    meta_path.unlink()
-    return _write_index(bundle, meta_hash, "pagefind.{}.pf_meta", meta)

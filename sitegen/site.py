@@ -69,16 +69,25 @@ def build_site(corpus, out_dir: Path, *, build_date: dt.date, index_search: bool
             extra = {"facts.md": facts_vocabulary.markdown_page(corpus.facts or {"facts": []})}
             digests = build_pages(renderer.iter_pages(), site, Path(scratch), build_date=build_date, extra=extra)
         write_redirect(site, "zh/", urls.home("zh"))
-        exports.write_data(corpus, site, status_of=status_of)
-        finder_data.write_finder(corpus, site)
-        exports.write_feeds(corpus, site, site_url=yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["site_url"] or "/", status_of=status_of)
-        pointintime.write_index(corpus, site, build_date=build_date)
-        if calculators:
-            pyodide_bundle.bundle(corpus, site)
-        else:
-            pyodide_bundle.install_page_assets_only(site / "assets" / "calculator")
-        if index_search:
-            search.index_site(site, corpus, scratch_dir=SCRATCH)
+        # Pagefind runs in processes of its own while this one writes the data files (the two
+        # cores work at once), so the search index is started first.
+        indexer = search.Indexer(site, corpus, scratch_dir=SCRATCH) if index_search else None
+        try:
+            if indexer is not None:
+                indexer.start()
+            exports.write_data(corpus, site, status_of=status_of)
+            finder_data.write_finder(corpus, site)
+            exports.write_feeds(corpus, site, site_url=yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["site_url"] or "/", status_of=status_of)
+            pointintime.write_index(corpus, site, build_date=build_date)
+            if calculators:
+                pyodide_bundle.bundle(corpus, site)
+            else:
+                pyodide_bundle.install_page_assets_only(site / "assets" / "calculator")
+            if indexer is not None:
+                indexer.finish()
+        finally:
+            if indexer is not None:
+                indexer.close()
         compress_assets(site)
         check_pages(digests, site)
         replace_dir(site, out_dir)
@@ -98,9 +107,19 @@ def compress_assets(site: Path) -> None:
         return
     runtime = site / "assets" / "pyodide"
     finder = site / finder_data.FOLDER  # the finder's bundles: what its page downloads, by region and year
-    pyodide_bundle.precompress(sorted(
-        p for p in site.rglob("*") if (p.suffix in ASSET_SUFFIXES or finder in p.parents) and p.is_file()
-        and p.stat().st_size >= 1024 and runtime not in p.parents))
+    found = []
+    for folder, dirs, files in os.walk(site):
+        here = Path(folder)
+        if here == runtime:
+            dirs.clear()
+            continue
+        if here.parent == site and here.name in urls.LANGS:
+            dirs[:] = [d for d in dirs if d != "n"]   # the notice pages: tens of thousands of folders, no scripts
+        for name in files:
+            path = here / name
+            if (path.suffix in ASSET_SUFFIXES or here == finder or finder in here.parents) and path.stat().st_size >= 1024:
+                found.append(path)
+    pyodide_bundle.precompress(sorted(found))
 
 
 # mkdocs keeps every page of a build in memory until the end, so the generated pages go through it

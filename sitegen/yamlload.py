@@ -14,6 +14,7 @@ shallow, alias-free trees, so neither libyaml's C stack nor Python's recursion l
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -166,7 +167,7 @@ def load_yaml(text: str, file: str) -> tuple[Loaded | None, list[Problem]]:
                     problems.append(Problem(file, key_node.start_mark.line + 1, format_path(path),
                                             "keys must be plain text", "键必须是文本"))
                     continue
-                key = key_node.value
+                key = sys.intern(key_node.value)   # the same few dozen keys in every file: one copy each
                 if key == "<<":
                     problems.append(Problem(file, key_node.start_mark.line + 1, format_path(path),
                                             "YAML merge keys are not allowed", "不允许使用 YAML 合并键"))

@@ -4,7 +4,7 @@ import gzip
 
 import pytest
 
-from sitegen import cbor, search
+from sitegen import cbor, pagefind_index
 
 
 @pytest.mark.parametrize("value, encoded", [
@@ -37,6 +37,6 @@ def test_every_index_file_of_a_real_bundle_is_rewritten_byte_for_byte(built_site
     assert any(p.suffix == ".pf_index" for p in files) and any(p.suffix == ".pf_filter" for p in files)
     for path in files:
         raw = gzip.decompress(path.read_bytes())
-        assert raw.startswith(search.SIGNATURE), path
-        body = raw[len(search.SIGNATURE):]
+        assert raw.startswith(pagefind_index.SIGNATURE), path
+        body = raw[len(pagefind_index.SIGNATURE):]
         assert cbor.dumps(cbor.loads(body)) == body, path

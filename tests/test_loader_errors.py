@@ -156,3 +156,34 @@ def test_window_date_must_be_a_day(tmp_path):
     root = _policies(tmp_path, lambda t: t.replace("            amount_kind: up_to\n", window, 1))
     [p] = _problems(root)
     assert p.field.endswith("qualifying.to") and "impossible date" in p.message_en
+
+
+def test_files_read_in_worker_processes_give_the_same_model_and_problems(tmp_path, monkeypatch):
+    """A load of many files reads them in a process per core (readers.read_files): the model,
+    and every problem with its file, line and field, are those of a load in one process."""
+    import dataclasses
+
+    from sitegen import readers
+    good = ROOT / "policies"
+    bad = _policies(tmp_path, lambda t: t.replace("stage: final", "stage: final\ncolour: red")
+                                         .replace("written: 2024-01-29", "written: 2024-13-01"))
+    (bad / "demo-notice" / "v2.yaml").write_text("id: demo-notice\nversion: [2\n", encoding="utf-8")
+    (bad / "demo-notice" / "notes.yaml").write_text("{}\n", encoding="utf-8")
+
+    def load(root, parallel):
+        monkeypatch.setattr(readers, "PARALLEL_FROM", 1 if parallel else 10**9)
+        monkeypatch.setattr(readers, "WORKERS", 2)
+        calls = []
+        original = readers._read_in_process
+        monkeypatch.setattr(readers, "_read_in_process", lambda *a: calls.append(1) or original(*a))
+        try:
+            result = load_policies(root, seeds_dir=ROOT / "sources", run_cases=True)
+        except ValidationFailed as failed:
+            result = [dataclasses.astuple(p) for p in failed.problems]
+        assert len(calls) == (2 if parallel else 0)
+        return result
+
+    assert load(good, True) == load(good, False)
+    problems = load(bad, True)
+    assert problems == load(bad, False)
+    assert {p[2] for p in problems} >= {"colour", "dates.written"} and any("v2.yaml" in p[0] for p in problems)

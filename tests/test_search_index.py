@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from sitegen import search, urls
+from sitegen import pagefind_index, search, urls
 from sitegen.segment import Segmenter, user_words
 
 
@@ -62,3 +62,64 @@ def test_index_view_of_an_english_page_keeps_its_words(built_site, segmenter):
     view = search.index_view(page, segmenter)
     assert 'lang="en"' in view[:300]
     assert re.search(r'<h6 id="m-7-referral">[^<]*Bole[^<]*referral subsidy</h6>', view)
+
+
+def _bundle_contents(bundle):
+    """A Pagefind bundle as what a search can find in it, independent of page numbers and file
+    names: each language's pages (fragment, word count), word chunks, every word's locations by
+    page, filters by value and meta fields."""
+    import gzip
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    out = {}
+    for lang, info in entry["languages"].items():
+        meta = pagefind_index._read_index(bundle / f"pagefind.{info['hash']}.pf_meta")
+        version, pages, chunks, filters, sorts, fields = meta
+        fragment = [gzip.decompress((bundle / "fragment" / f"{name}.pf_fragment").read_bytes()) for name, _ in pages]
+
+        def located(packed):
+            number, found = 0, []
+            for delta, locs, meta_locs in packed:
+                number += delta
+                found.append((fragment[number], tuple(locs), tuple(fields[-x - 1] if x < 0 else x for x in meta_locs)))
+            return sorted(found)
+        words = {}
+        for _, _, chunk in chunks:
+            (chunk_words,) = pagefind_index._read_index(bundle / "index" / f"{chunk}.pf_index")
+            for word, packed, variants in chunk_words:
+                words[word] = (located(packed), sorted((form, located(p)) for form, p in variants))
+        by_value = {}
+        for _, name in filters:
+            fname, values = pagefind_index._read_index(bundle / "filter" / f"{name}.pf_filter")
+            by_value[fname] = {value: sorted(fragment[n] for n in numbers) for value, numbers in values}
+        out[lang] = {"pages": sorted((fragment[i], count) for i, (_, count) in enumerate(pages)),
+                     "page_count": info["page_count"], "chunks": [(a, b) for a, b, _ in chunks],
+                     "words": words, "filters": by_value, "fields": fields, "sorts": sorts, "version": version}
+    return out
+
+
+def test_index_in_several_pagefind_runs_finds_what_one_run_finds(built_site, site_corpus, segmenter, tmp_path):
+    """Pagefind holds every page of a run in memory, so large sites are indexed in runs of
+    search.PAGES_PER_RUN pages and joined (sitegen.pagefind_index): the joined bundle must hold
+    exactly what one Pagefind run over every page writes."""
+    import shutil
+    site = tmp_path / "site"
+    views = tmp_path / "views"
+    for page in built_site.glob(search.INDEXED_GLOB):
+        rel = page.relative_to(built_site)
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, site / rel)
+        (views / rel).parent.mkdir(parents=True, exist_ok=True)
+        (views / rel).write_text(search.index_view(page.read_text(encoding="utf-8"), segmenter), encoding="utf-8")
+    one = tmp_path / "one-run"
+    for lang in ("zh", "en"):
+        search.run_pagefind(views, one / lang, f"{lang}/n/*/index.html")
+    expected = {}
+    for lang in ("zh", "en"):
+        expected.update(_bundle_contents(one / lang))
+    assert set(expected) == {search.ZH_INDEX_LANG.lower(), "en"} and len(expected["en"]["pages"]) >= 5
+
+    for per_run in (2, 3, 1000):
+        shutil.rmtree(site / "pagefind", ignore_errors=True)
+        search.index_site(site, site_corpus, pages_per_run=per_run)
+        assert _bundle_contents(site / "pagefind") == expected, f"runs of {per_run} pages"
+        assert not list(tmp_path.glob(".site-pagefind-*")), "Pagefind's parts left behind"

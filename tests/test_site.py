@@ -316,10 +316,10 @@ def test_failed_build_keeps_previous_site(tmp_path, monkeypatch):
     build_site(corpus, site, build_date=BUILD_DATE, index_search=False, calculators=False)
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
 
-    def broken(site_dir, corpus=None, **options):
+    def broken(site_dir, out, glob):
         raise search_module.SearchIndexError("simulated failure")
 
-    monkeypatch.setattr(search_module, "index_site", broken)
+    monkeypatch.setattr(search_module, "run_pagefind", broken)
     with pytest.raises(search_module.SearchIndexError):
         build_site(corpus, site, build_date=dt.date(2030, 1, 1), calculators=False)
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
