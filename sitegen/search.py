@@ -8,7 +8,9 @@ Pagefind reads an *index view* of each latest notice page, written to a scratch 
 the published page: Chinese text with a space between words (sitegen/segment.py; the language
 is declared as `und-Hans` so that Pagefind splits at the spaces and nowhere else, and the browser
 cuts queries the same way), and every measure as a heading `#m-<measure>` with its title, so a
-result can point at the measure as well as at the clause.
+result can point at the measure as well as at the clause. Pagefind runs over at most
+PAGES_PER_RUN views at a time (it holds a run's pages in memory), and the runs of a language are
+joined into one index (sitegen/pagefind_index.py).
 """
 
 from __future__ import annotations
