@@ -12,6 +12,12 @@ process and its workers together, sampled from /proc every 0.2 s; getrusage's la
 process beside it) and the load average at the end (the machine is shared).
 
     .venv/bin/python benchmarks/scale.py 10000 --no-query     # the build alone (no Chromium)
+    .venv/bin/python benchmarks/scale.py 10000 --no-query --calculators   # as `build.py build`
+
+`--calculators` measures what `python build.py build` does besides: every golden case run while
+loading, and the calculators' runtime (every golden case run again in Pyodide to find the
+modules the engine imports, cached by their digest in build/pyodide-cache/: a build after any
+change to a golden case or a spec pays it) and the specs of every version.
 """
 
 from __future__ import annotations
@@ -138,16 +144,16 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run(n: int, material: bool, query: bool = True) -> dict:
+def run(n: int, material: bool, query: bool = True, calculators: bool = False) -> dict:
     with tempfile.TemporaryDirectory(prefix="zc-scale-") as tmp:
         tmp = Path(tmp)
         synthetic.write_corpus(tmp / "policies", n)
         start = time.perf_counter()
         cpu_start = cpu_seconds()
         with PeakMemory() as memory:
-            corpus = load_policies(tmp / "policies", run_cases=False)
+            corpus = load_policies(tmp / "policies", run_cases=calculators)
             loaded = time.perf_counter()
-            build_site(corpus, tmp / "site", build_date=BUILD_DATE, calculators=False)
+            build_site(corpus, tmp / "site", build_date=BUILD_DATE, calculators=calculators)
             built = time.perf_counter()
         cpu = cpu_seconds() - cpu_start
         largest = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
@@ -172,13 +178,15 @@ def main(argv=None) -> int:
     parser.add_argument("--material-search", action="store_true",
                         help="also build with mkdocs-material's search and report its index size")
     parser.add_argument("--no-query", action="store_true", help="skip the first-query measurements (Chromium)")
+    parser.add_argument("--calculators", action="store_true",
+                        help="run the golden cases and build the calculators' runtime too, as `build.py build` does")
     args = parser.parse_args(argv)
     print("| notices | load | build | CPU (all processes) | peak memory (all processes; largest one) | load average | pages | site "
           "| Pagefind bundle | notice page (zh) "
           "| 1st query zh (hits) | 1st query en (hits) |" + (" material search: build, index |" if args.material_search else ""))
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if args.material_search else ""))
     for n in args.sizes:
-        r = run(n, args.material_search, query=not args.no_query)
+        r = run(n, args.material_search, query=not args.no_query, calculators=args.calculators)
         load = " ".join(f"{x:.1f}" for x in r["loadavg"])
         line = (f"| {r['n']} | {r['load_s']:.1f} s | {r['build_s']:.1f} s | {r['cpu_s']:.0f} s | {gb(r['peak'])}; {gb(r['largest'])} "
                 f"| {load} | {r['pages']} | {mb(r['site_bytes'])} "

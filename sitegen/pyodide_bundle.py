@@ -114,17 +114,19 @@ STATUS_DAYS = ("2021-02-20", "2021-03-31", "2021-04-01", "2023-01-22", "2024-02-
 
 def golden_jobs(corpus, langs=("zh", "en")) -> list[dict]:
     """Every golden case as {spec, inputs, lang, on}, plus each measure once with no input."""
-    jobs, seen = [], set()
+    jobs, seen, specs = [], set(), {}
     for notice in corpus.notices:
         for case in notice.cases:
             version = notice.version(case.version) if case.version else notice.latest
             _, measure = version.measure(case.measure)
-            spec = measure_spec(version, measure, corpus)
+            key = (notice.id, version.version, str(measure.id))
+            if key not in specs:   # a measure has several cases: its spec is made once
+                specs[key] = measure_spec(version, measure, corpus)
+            spec = specs[key]
             for lang in langs:
                 jobs.append({"name": f"{notice.id}/v{version.version}/{measure.id}/{case.name}",
                              "spec": spec, "inputs": thaw(case.inputs), "lang": lang,
                              "on": STATUS_DAYS[len(jobs) % len(STATUS_DAYS)]})
-            key = (notice.id, version.version, str(measure.id))
             if key not in seen:
                 seen.add(key)
                 jobs.append({"name": f"{notice.id}/v{version.version}/{measure.id}/(empty)",

@@ -475,7 +475,7 @@ def _check_cases(loaded: Loaded, notice: Notice, *, run: bool) -> list[Problem]:
     data = loaded.data
     if not isinstance(data, list):
         return [loaded.problem((), "cases.yaml must be a list of cases", "cases.yaml 必须是用例列表")]
-    problems = []
+    problems, specs = [], {}
     for i, case in enumerate(data):
         errs = [loaded.problem((i,) + tuple(p), en, zh) for p, en, zh in schema.CASE.check(case, ())]
         if errs:
@@ -495,7 +495,10 @@ def _check_cases(loaded: Loaded, notice: Notice, *, run: bool) -> list[Problem]:
                                            f"措施“{case['measure']}”没有计算器"))
             continue
         if run:
-            problems += _run_case(loaded, i, case, measure_spec(version, measure))
+            key = (version.version, str(measure.id))
+            if key not in specs:   # a measure has several cases: its spec is made once
+                specs[key] = measure_spec(version, measure)
+            problems += _run_case(loaded, i, case, specs[key])
     return problems
 
 
