@@ -22,7 +22,9 @@ from sitegen.model import thaw
 from sitegen.specs import measure_spec
 
 ROOT = Path(__file__).resolve().parents[1]
-DONE = "[data-result]:is([data-state=ok],[data-state=ineligible],[data-state=error])"
+# A finished result: a state that ends a run, and no run under way (the form marks the result
+# aria-busy from the submit until the answer; the state of the run before stays until then).
+DONE = "[data-result]:is([data-state=ok],[data-state=ineligible],[data-state=error]):not([aria-busy])"
 ENGINE_SETTLED = "html:is([data-zc-engine=ready],[data-zc-engine=failed])"
 BOOT_MS = 60000
 
