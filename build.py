@@ -658,6 +658,12 @@ def main(argv=None) -> int:
         return 1
     except OSError as exc:  # a folder that cannot be written, a site not built, a port taken
         return _fail(f"{exc} / 文件或网络操作失败：{exc}", 1)
+    except RuntimeError as exc:  # a build stage that failed (mkdocs, Pagefind): the old site stays
+        from sitegen.search import SearchIndexError
+        from sitegen.site import SiteBuildError
+        if not isinstance(exc, (SiteBuildError, SearchIndexError)):
+            raise
+        return _fail(f"the build failed, the previous site is unchanged: {exc} / 构建失败，原网站未变：{exc}", 1)
 
 
 if __name__ == "__main__":

@@ -203,7 +203,7 @@ def _read_in_process(jobs: list[FileJob], seeds_dir: Path | None, calendars: dic
                           capture_output=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     if proc.returncode:
         lines = proc.stderr.decode(errors="replace").strip().splitlines() or [f"exit status {proc.returncode}"]
-        raise RuntimeError(f"reading the notices failed: {lines[-1]}")
+        raise ChildProcessError(f"reading the notices failed: {lines[-1]}")   # an OSError: the CLI says it plainly
     return pickle.loads(proc.stdout)
 
 

@@ -87,3 +87,20 @@ def test_a_reader_that_stops_reading_gets_no_traceback():
 def test_system_refusals_are_messages(args, env, code, needle):
     proc = run(*args, env=env)
     assert proc.returncode == code and needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_build_stage_that_fails_is_a_message_and_the_site_stays(tmp_path, monkeypatch, capsys):
+    """Pagefind (or mkdocs) failing ends `build` with exit 1 and a message, not a traceback."""
+    sys.path.insert(0, str(ROOT))
+    import build
+    from sitegen import search
+
+    def broken(site, out, glob):
+        raise search.SearchIndexError("pagefind failed (1): simulated")
+
+    monkeypatch.setattr(search, "run_pagefind", broken)
+    out = tmp_path / "site"
+    assert build.main(["build", "--out", str(out), "--date", "2024-03-01"]) == 1
+    err = capsys.readouterr().err
+    assert "the build failed, the previous site is unchanged: pagefind failed (1): simulated" in err
+    assert "Traceback" not in err and not out.exists()
