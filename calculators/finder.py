@@ -262,6 +262,9 @@ def next_facts(measures, vocabulary) -> list:
 # -- the total, with the relations between measures ----------------------------------------
 
 _MONEY = Decimal("0.01")
+# Measures that pay the company's employees or other people, not the company: listed (HR passes
+# them on), never added to what the company can claim.
+PAID_TO_OTHERS = ("worker", "individual")
 
 
 def _range(m):
@@ -275,7 +278,8 @@ def _range(m):
 
 def total(measures, relations, lang) -> dict:
     """The sum of what the measures give, after the relations (exclusive/highest, joint caps)."""
-    ranges = {(m["notice"], m["measure"]): _range(m) for m in measures if m["currency"]}
+    ranges = {(m["notice"], m["measure"]): _range(m) for m in measures
+              if m["currency"] and m.get("beneficiary") not in PAID_TO_OTHERS}
     titles = {(m["notice"], m["measure"]): m["title"] for m in measures}
     applied, grouped = [], set()
     for relation in relations:

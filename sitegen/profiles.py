@@ -17,6 +17,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from calculators.finder import PAID_TO_OTHERS
+
 from .cliargs import parse_day
 from .yamlload import load_yaml_file
 
@@ -117,6 +119,8 @@ def render_text(answer: dict, lang: str, facts: list | None = None) -> str:
             head = f"  {m['notice']} {m['measure']} {m['title']}"
             amount = _amount(m, lang)
             lines.append(head + (f"：{amount}" if zh and amount else f": {amount}" if amount else ""))
+            if state != "ineligible" and m.get("currency") and m.get("beneficiary") in PAID_TO_OTHERS:
+                lines.append("    发给职工或个人，不计入合计" if zh else "    paid to employees or individuals: not in the total")
             status = m.get("status") or {}
             if status.get("notice_status") not in (None, "in_force"):
                 lines.append(f"    {status.get('label')}")
@@ -131,7 +135,7 @@ def render_text(answer: dict, lang: str, facts: list | None = None) -> str:
     high = _money(total["amount_max"], lang) if total["amount_max"] is not None else \
         ("无上限" if zh else "no upper bound")
     low = _money(total["amount_min"], lang)
-    lines += ["", ("合计：" if zh else "Total: ") + (low if total["amount_max"] == total["amount_min"] else f"{low} – {high}")]
+    lines += ["", ("贵单位合计：" if zh else "Your company's total: ") + (low if total["amount_max"] == total["amount_min"] else f"{low} – {high}")]
     for text in total["applied_relations"]:
         lines.append(("  已适用：" if zh else "  Applied: ") + text)
     counts = answer["counts"]

@@ -260,3 +260,20 @@ def test_the_switch_shows_measures_of_notices_not_in_force(page, site_url, built
     assert notice.locator(".zc-badge").inner_text() == "Expired"
     assert notice.locator(".zc-finder__measure").count() == 9
     assert "Expired" in notice.locator(".zc-finder__frame").first.inner_text()  # each says it is not claimable now
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("Paid to the employees themselves", "Your company's total")),
+                                         ("zh", ("发给职工本人", "贵单位合计"))])
+def test_a_subsidy_paid_to_employees_is_listed_but_not_in_the_companys_total(page, site_url, built_site, lang, words):
+    finder_data(built_site)
+    # Shengzhou's draft: its travel subsidy for employees coming back on their own is paid to them
+    open_finder(page, site_url, lang, "#finder?on=2024-04-10&region=330683")
+    page.wait_for_selector(DONE, timeout=BOOT_MS)
+    page.locator("#zc-finder-all").check()
+    travel = page.locator('[data-notice="shengzhou-2024"] [data-measure="2-travel"]')
+    wait_until(page, lambda: travel.count() == 1)
+    assert travel.locator('.zc-finder__paid-to[data-beneficiary="worker"]').inner_text().startswith(words[0])
+    charter = page.locator('[data-notice="shengzhou-2024"] [data-measure="2-charter"]')   # paid to the company
+    assert charter.count() == 1 and charter.locator(".zc-finder__paid-to").count() == 0
+    assert words[1] in page.locator("#zc-finder-total").inner_text()
+    assert page.offsite == [] and page.errors == []

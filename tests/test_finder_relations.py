@@ -112,3 +112,32 @@ def test_total_bounds_hold_every_combination():
     capped = total(measures[:2], [{"kind": "joint_cap", "max": "30", "measures": [["a", "0"], ["a", "1"]],
                                    "text": {"zh": "", "en": ""}}], "en")
     assert (Decimal(capped["amount_min"]), Decimal(capped["amount_max"])) == (Decimal(10), Decimal(30))
+
+
+def _measure(measure, beneficiary, state="eligible", low="100.00", high="100.00"):
+    return {"notice": "n", "measure": measure, "title": measure, "beneficiary": beneficiary, "state": state,
+            "amount_min": low, "amount_max": high, "currency": "CNY"}
+
+
+def test_sums_paid_to_employees_or_individuals_are_not_the_companys_total():
+    """The finder answers "what can my company claim": a subsidy paid to the employees themselves
+    (or to individuals) is listed, but not added to the company's total."""
+    measures = [_measure("firm", "enterprise"), _measure("agency", "agency", low="50.00", high="50.00"),
+                _measure("travel", "worker", low="500.00", high="500.00"),
+                _measure("open", "individual", state="depends", low=None, high=None)]
+    assert total(measures, [], "en") == {"amount_min": "150.00", "amount_max": "150.00", "applied_relations": []}
+    assert total(measures[:2], [], "en")["amount_max"] == "150.00"
+
+
+def test_the_text_answer_marks_what_is_paid_to_others():
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "find", "--profile",
+                           str(ROOT / "examples/profiles/shengzhou-manufacturer-2024-q1.yaml"), "--lang", "en"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    block = proc.stdout.split("shengzhou-2024 2-travel", 1)[1].split("\n  shengzhou-2024", 1)[0]
+    assert "paid to employees or individuals: not in the total" in block
+    assert "Your company's total: 77,000.00 yuan" in proc.stdout
+    free_data = proc.stdout.split("shengzhou-2024 4-2", 1)[1].split("\n  shengzhou-2024", 1)[0]
+    assert "not in the total" not in free_data      # no money: nothing to leave out

@@ -45,7 +45,8 @@
       needs: "还需回答：",
       reasons: "理由：",
       calculator: "用计算器核算（已填入您的回答）",
-      total: (min, max) => `合计（已按不重复享受、就高等规则）：${max === null ? `不低于 ${min} 元（部分金额尚无上限）` : min === max ? `${min} 元` : `${min} 至 ${max} 元`}`,
+      total: (min, max) => `贵单位合计（已按不重复享受、就高等规则；发给职工或个人的不计入）：${max === null ? `不低于 ${min} 元（部分金额尚无上限）` : min === max ? `${min} 元` : `${min} 至 ${max} 元`}`,
+      paidToOthers: { worker: "发给职工本人，不计入贵单位合计（可告知职工申领）。", individual: "发给个人，不计入贵单位合计。" },
       noTotal: "目前尚无可计算的金额。",
       relations: "适用的规则：",
       none: "没有符合所选地区和日期的措施。",
@@ -76,7 +77,8 @@
       needs: "Still to answer: ",
       reasons: "Why: ",
       calculator: "Check it in the calculator (your answers filled in)",
-      total: (min, max) => `Total (after the rules on combining measures): ${max === null ? `at least ${min} yuan (some amounts have no upper bound yet)` : min === max ? `${min} yuan` : `${min} to ${max} yuan`}`,
+      total: (min, max) => `Your company's total (after the rules on combining measures; sums paid to employees or individuals left out): ${max === null ? `at least ${min} yuan (some amounts have no upper bound yet)` : min === max ? `${min} yuan` : `${min} to ${max} yuan`}`,
+      paidToOthers: { worker: "Paid to the employees themselves, not in your company's total (tell them they can apply).", individual: "Paid to individuals, not in your company's total." },
       noTotal: "No amount can be calculated yet.",
       relations: "Rules applied: ",
       none: "No measure covers the chosen place and day.",
@@ -626,6 +628,8 @@
           m.state === "depends" && !(m.needs || []).length ? TEXT.dependsOwn : TEXT.state[m.state] || m.state)));
     const amount = m.state !== "ineligible" ? amountText(m) : "";
     if (amount) item.append(el("p", { class: "zc-finder__amount" }, amount));
+    // calculators/finder.py leaves these out of the total (PAID_TO_OTHERS)
+    if (m.currency && m.state !== "ineligible" && TEXT.paidToOthers[m.beneficiary]) item.append(el("p", { class: "zc-finder__paid-to", "data-beneficiary": m.beneficiary }, TEXT.paidToOthers[m.beneficiary]));
     if (st.claimable === false) item.append(el("p", { class: "zc-finder__frame" }, st.frame || TEXT.notCounted));
     const windows = (st.windows || []).filter((w) => w && w.kind);
     if (windows.length) {
